@@ -1,0 +1,89 @@
+package verifier
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/credential/dataintegrity"
+	"github.com/cityid/cityid/credential/status"
+	"github.com/cityid/cityid/did"
+)
+
+// checkStatus checks each credentialStatus entry against the status list
+// credentials cached in the trust bundle. Nothing is fetched.
+func (v *Verifier) checkStatus(c *credential.Credential) CheckResult {
+	if len(c.Status) == 0 {
+		return skip("the credential has no status entry (it cannot be revoked)")
+	}
+	if v.p.UnsafeSkipStatus {
+		return skip("status not checked: the policy skips revocation checks")
+	}
+	for _, raw := range c.Status {
+		entry, err := status.ParseEntry(raw)
+		if err != nil {
+			return fail(ReasonStatusInvalid, "the credential's status entry is not valid: "+err.Error())
+		}
+		subject, res := v.statusList(entry.StatusListCredential, c.Issuer)
+		if res.Outcome == Failed {
+			return res
+		}
+		set, err := status.Check(entry, subject)
+		if err != nil {
+			return fail(ReasonStatusInvalid, "the status list cannot be read for this credential: "+err.Error())
+		}
+		if set {
+			switch entry.StatusPurpose {
+			case "revocation":
+				return fail(ReasonRevoked, "the issuer has revoked this credential")
+			case "suspension":
+				return fail(ReasonSuspended, "the issuer has suspended this credential; the holder can ask the issuing counter why")
+			default:
+				return fail(ReasonStatusInvalid, fmt.Sprintf("the credential's %s status is set", entry.StatusPurpose))
+			}
+		}
+	}
+	return pass()
+}
+
+// statusList returns the verified credentialSubject of the status list
+// credential at url, which must be issued by issuer.
+func (v *Verifier) statusList(url, issuer string) (map[string]any, CheckResult) {
+	if cached, ok := v.statusCache.Load(url); ok {
+		return cached.(map[string]any), pass()
+	}
+	var raw json.RawMessage
+	ok := false
+	if v.p.Trust != nil {
+		raw, ok = v.p.Trust.StatusList(url)
+	}
+	if !ok {
+		return nil, fail(ReasonStatusUnavailable, fmt.Sprintf("the status list %s is not in this verifier's trust bundle, so revocation cannot be checked offline; load the city's current bundle", url))
+	}
+	doc, err := credential.DecodeJSON(raw)
+	if err != nil {
+		return nil, fail(ReasonStatusInvalid, "the cached status list is not readable: "+err.Error())
+	}
+	c, err := credential.FromDocument(doc)
+	if err != nil {
+		return nil, fail(ReasonStatusInvalid, "the cached status list is not well formed: "+err.Error())
+	}
+	if c.Issuer != issuer {
+		return nil, fail(ReasonStatusInvalid, fmt.Sprintf("the status list %s was issued by %s, not by the credential's issuer", url, c.Issuer))
+	}
+	proof, err := v.verifyProof(doc, dataintegrity.VerifyOptions{Cryptosuites: v.p.Cryptosuites, ProofPurpose: "assertionMethod"}, did.AssertionMethod)
+	if err != nil {
+		return nil, fail(ReasonStatusInvalid, "the cached status list's signature is not valid: "+err.Error())
+	}
+	if b := checkBinding(proof.VerificationMethod, issuer); b.Outcome != OK {
+		return nil, fail(ReasonStatusInvalid, "the cached status list is not signed by the issuer: "+b.Message)
+	}
+	if c.ValidUntil != nil && v.now().After(*c.ValidUntil) {
+		return nil, fail(ReasonStatusUnavailable, "the cached status list has expired; load the city's current bundle")
+	}
+	if c.ID != "" && c.ID != url {
+		return nil, fail(ReasonStatusInvalid, fmt.Sprintf("the cached status list's id %s does not match %s", c.ID, url))
+	}
+	v.statusCache.Store(url, c.Subject)
+	return c.Subject, pass()
+}

@@ -1,0 +1,185 @@
+package verifier
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/did"
+)
+
+// Verifier checks credentials and presentations under one Policy. It is safe
+// for concurrent use.
+type Verifier struct {
+	p        Policy
+	resolver did.Resolver
+	// statusCache holds status list credentials already verified, by URL.
+	statusCache sync.Map
+}
+
+// New returns a Verifier for the policy, or an error naming what the policy lacks.
+func New(p Policy) (*Verifier, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	p.Formats = append([]credential.Format(nil), p.Formats...)
+	p.Cryptosuites = append([]string(nil), p.Cryptosuites...)
+	p.JWTAlgorithms = append([]string(nil), p.JWTAlgorithms...)
+	p.TrustedIssuers = append([]TrustedIssuer(nil), p.TrustedIssuers...)
+	return &Verifier{p: p, resolver: did.NewResolver(p.PinnedWeb)}, nil
+}
+
+// Verify checks data, a credential or presentation in any supported form,
+// and reports every check. It never returns nil; an unreadable input gives a
+// Result whose proof check failed with ReasonMalformed. ctx is honoured for
+// cancellation only: nothing here does I/O.
+func (v *Verifier) Verify(ctx context.Context, data []byte) *Result {
+	r := &Result{}
+	defer r.finish(v.p.RequireHolderBinding)
+	r.Checks.HolderBinding = skip("no holder proof: the credential was shown on its own")
+	if err := ctx.Err(); err != nil {
+		r.Checks.Proof = fail(ReasonMalformed, "verification cancelled: "+err.Error())
+		return r
+	}
+	if len(data) > credential.MaxSize {
+		r.Checks.Proof = fail(ReasonTooLarge, fmt.Sprintf("the input is larger than %d bytes, far larger than any city credential", credential.MaxSize))
+		return r
+	}
+	data = bytes.TrimSpace(data)
+	r.Format = credential.Detect(data)
+	if r.Format == credential.FormatUnknown {
+		r.Checks.Proof = fail(ReasonUnsupportedFormat, "this is not a credential cityid can read (expected a W3C credential or presentation in JSON, or an SD-JWT)")
+		return r
+	}
+	if !containsFormat(v.p.Formats, r.Format) {
+		r.Checks.Proof = fail(ReasonUnsupportedFormat, fmt.Sprintf("this verifier's policy does not accept the %s form", r.Format))
+		return r
+	}
+	switch r.Format {
+	case credential.FormatLDP:
+		v.verifyLDP(r, data)
+	case credential.FormatLDPPresentation:
+		v.verifyLDPPresentation(r, data)
+	case credential.FormatSDJWT:
+		v.verifySDJWT(r, string(data))
+	}
+	return r
+}
+
+// now is the policy's clock.
+func (v *Verifier) now() time.Time { return v.p.Clock() }
+
+// assertionKey resolves the public key of a verification method used to
+// sign a credential. Keys of bundle issuers come from the bundle only.
+func (v *Verifier) publicKey(vm string, rel did.Relationship) (crypto.PublicKey, error) {
+	u, err := did.ParseURL(vm)
+	if err != nil {
+		return nil, fmt.Errorf("verification method %q is not a DID URL: %v", vm, err)
+	}
+	if v.p.Trust != nil {
+		if iss, ok := v.p.Trust.Issuer(u.DID.String()); ok && rel == did.AssertionMethod {
+			if pub, ok := iss.PublicKey(vm); ok {
+				return pub, nil
+			}
+			return nil, fmt.Errorf("key %s is not one of issuer %s's keys in the trust bundle", vm, iss.ID)
+		}
+	}
+	_, pub, err := did.ResolveVerificationMethod(v.resolver, vm, rel)
+	if err != nil {
+		return nil, err
+	}
+	return pub, nil
+}
+
+// checkBinding checks that verification method vm belongs to issuer.
+func checkBinding(vm, issuer string) CheckResult {
+	u, err := did.ParseURL(vm)
+	if err != nil {
+		return fail(ReasonIssuerMismatch, fmt.Sprintf("the proof's key %q is not a DID URL", vm))
+	}
+	if u.DID.String() != issuer {
+		return fail(ReasonIssuerMismatch, fmt.Sprintf("the proof was made with a key of %s, not of the issuer %s: it may be a forgery", u.DID, issuer))
+	}
+	return pass()
+}
+
+// checkTrusted checks that issuer is trusted to issue credentialType.
+func (v *Verifier) checkTrusted(issuer, credentialType string) CheckResult {
+	if v.p.Trust != nil {
+		if iss, ok := v.p.Trust.Issuer(issuer); ok {
+			if iss.ValidUntil != nil && v.now().After(*iss.ValidUntil) {
+				return fail(ReasonIssuerRetired, fmt.Sprintf("issuer %s was trusted only until %s", issuerName(iss.Name, issuer), iss.ValidUntil.Format(time.DateOnly)))
+			}
+			if !iss.MayIssue(credentialType) {
+				return fail(ReasonTypeNotAllowed, fmt.Sprintf("issuer %s is not trusted to issue %s credentials", issuerName(iss.Name, issuer), typeName(credentialType)))
+			}
+			return pass()
+		}
+	}
+	for _, t := range v.p.TrustedIssuers {
+		if t.DID != issuer {
+			continue
+		}
+		if len(t.Types) > 0 && !containsString(t.Types, credentialType) {
+			return fail(ReasonTypeNotAllowed, fmt.Sprintf("issuer %s is not trusted to issue %s credentials", issuer, typeName(credentialType)))
+		}
+		return pass()
+	}
+	return fail(ReasonUntrustedIssuer, fmt.Sprintf("the issuer %s is not on this verifier's list of trusted issuers", issuer))
+}
+
+// checkValidity checks the validity period and the policy's maximum age.
+func (v *Verifier) checkValidity(validFrom, validUntil *time.Time) CheckResult {
+	now, skew := v.now(), v.p.ClockSkew
+	if validFrom != nil && now.Add(skew).Before(*validFrom) {
+		return fail(ReasonNotYetValid, "the credential is not valid until "+validFrom.UTC().Format(time.RFC3339))
+	}
+	if validUntil != nil && now.Add(-skew).After(*validUntil) {
+		return fail(ReasonExpired, "the credential expired on "+validUntil.UTC().Format(time.RFC3339))
+	}
+	if v.p.MaxAge > 0 {
+		if validFrom == nil {
+			return fail(ReasonTooOld, "the credential has no issue date, and this verifier accepts only recent credentials")
+		}
+		if now.Sub(*validFrom) > v.p.MaxAge {
+			return fail(ReasonTooOld, fmt.Sprintf("the credential was issued on %s, longer ago than this verifier accepts", validFrom.UTC().Format(time.DateOnly)))
+		}
+	}
+	return pass()
+}
+
+func issuerName(name, id string) string {
+	if name != "" {
+		return fmt.Sprintf("%q (%s)", name, id)
+	}
+	return id
+}
+
+// typeName turns ResidencyCredential into "residency".
+func typeName(t string) string {
+	if t == "" {
+		return "untyped"
+	}
+	return strings.TrimSuffix(t, "Credential")
+}
+
+// reasonOf returns the first reason whose sentinel err wraps.
+func reasonOf(err error, table []reasonEntry, fallback Reason) Reason {
+	for _, e := range table {
+		if errors.Is(err, e.err) {
+			return e.reason
+		}
+	}
+	return fallback
+}
+
+type reasonEntry struct {
+	err    error
+	reason Reason
+}
