@@ -15,7 +15,15 @@ const (
 	CredentialsV1URL    = "https://www.w3.org/2018/credentials/v1"
 	ExamplesV2URL       = "https://www.w3.org/ns/credentials/examples/v2"
 	Ed25519Suite2020URL = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+	// CityContextURL is the city's own JSON-LD context. It defines the
+	// credential types and every claim term under CityVocab. A city
+	// credential's @context is [CredentialsV2URL, CityContextURL], in that order.
+	CityContextURL = "https://cityid.dev/ns/v1"
 )
+
+// CityVocab is the IRI prefix of every term the city context defines.
+const CityVocab = "https://cityid.dev/ns#"
 
 // contextFiles maps every context URL the project knows to its embedded file.
 // A context that is not listed here is unknown: it is an error, never a download.
@@ -24,6 +32,7 @@ var contextFiles = map[string]string{
 	CredentialsV1URL:    "contexts/credentials-v1.jsonld",
 	ExamplesV2URL:       "contexts/credentials-examples-v2.jsonld",
 	Ed25519Suite2020URL: "contexts/ed25519-signature-2020-v1.jsonld",
+	CityContextURL:      "contexts/city-v1.jsonld",
 }
 
 // Context returns the embedded JSON-LD context document published at url.
