@@ -48,7 +48,7 @@ func Detect(data []byte) Format {
 			Type json.RawMessage `json:"type"`
 		}
 		if json.Unmarshal(data, &probe) != nil {
-			return FormatUnknown
+			return FormatLDP // JSON, but broken: parsing will say where
 		}
 		types, _ := stringOrList(probe.Type)
 		for _, t := range types {

@@ -3,6 +3,7 @@ package verifier
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/dataintegrity"
@@ -24,33 +25,38 @@ func (v *Verifier) checkStatus(c *credential.Credential) CheckResult {
 		if err != nil {
 			return fail(ReasonStatusInvalid, "the credential's status entry is not valid: "+err.Error())
 		}
-		subject, res := v.statusList(entry.StatusListCredential, c.Issuer)
+		list, res := v.statusList(entry.ListCredential, c.Issuer)
 		if res.Outcome == Failed {
 			return res
 		}
-		set, err := status.Check(entry, subject)
+		value, err := list.Status(entry)
 		if err != nil {
 			return fail(ReasonStatusInvalid, "the status list cannot be read for this credential: "+err.Error())
 		}
-		if set {
-			switch entry.StatusPurpose {
-			case "revocation":
+		if value != 0 {
+			switch entry.Purpose {
+			case status.PurposeRevocation:
 				return fail(ReasonRevoked, "the issuer has revoked this credential")
-			case "suspension":
+			case status.PurposeSuspension:
 				return fail(ReasonSuspended, "the issuer has suspended this credential; the holder can ask the issuing counter why")
 			default:
-				return fail(ReasonStatusInvalid, fmt.Sprintf("the credential's %s status is set", entry.StatusPurpose))
+				msg, _ := entry.Message(value)
+				return fail(ReasonStatusInvalid, fmt.Sprintf("the credential's %s status is set (%s)", entry.Purpose, msg))
 			}
 		}
 	}
 	return pass()
 }
 
-// statusList returns the verified credentialSubject of the status list
+// statusList returns the parsed subject of the verified status list
 // credential at url, which must be issued by issuer.
-func (v *Verifier) statusList(url, issuer string) (map[string]any, CheckResult) {
+func (v *Verifier) statusList(url, issuer string) (*status.ListSubject, CheckResult) {
 	if cached, ok := v.statusCache.Load(url); ok {
-		return cached.(map[string]any), pass()
+		e := cached.(cachedList)
+		if e.validUntil != nil && v.now().After(*e.validUntil) {
+			return nil, fail(ReasonStatusUnavailable, "the cached status list has expired; load the city's current bundle")
+		}
+		return e.list, pass()
 	}
 	var raw json.RawMessage
 	ok := false
@@ -84,6 +90,19 @@ func (v *Verifier) statusList(url, issuer string) (map[string]any, CheckResult) 
 	if c.ID != "" && c.ID != url {
 		return nil, fail(ReasonStatusInvalid, fmt.Sprintf("the cached status list's id %s does not match %s", c.ID, url))
 	}
-	v.statusCache.Store(url, c.Subject)
-	return c.Subject, pass()
+	if !containsString(c.Types, status.ListCredentialType) {
+		return nil, fail(ReasonStatusInvalid, fmt.Sprintf("the cached %s is not a status list credential", url))
+	}
+	list, err := status.ParseListSubject(c.Subject)
+	if err != nil {
+		return nil, fail(ReasonStatusInvalid, "the cached status list is not readable: "+err.Error())
+	}
+	v.statusCache.Store(url, cachedList{list: list, validUntil: c.ValidUntil})
+	return list, pass()
+}
+
+// cachedList is a status list credential already verified by this Verifier.
+type cachedList struct {
+	list       *status.ListSubject
+	validUntil *time.Time
 }

@@ -128,12 +128,10 @@ func trustSign(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if b.Root == "" {
-		id, err := did.KeyDID(signer.Public())
-		if err != nil {
+		if b.Root, err = did.KeyVerificationMethod(signer.Public()); err != nil {
 			fmt.Fprintf(stderr, "cityid trust sign: %v\n", err)
 			return exitUsage
 		}
-		b.Root = id + "#" + id[len("did:key:"):]
 	}
 	if b.IssuedAt.IsZero() {
 		b.IssuedAt = time.Now().UTC().Truncate(time.Second)
