@@ -2,9 +2,11 @@ package sdjwt
 
 import "errors"
 
-// Sentinel errors. Every error returned by this package wraps exactly one of
-// them (ErrKeyLookup additionally wraps the KeyFunc's own error), so callers
-// can branch with errors.Is and still show the detailed message.
+// Sentinel errors. Every error returned by this package wraps one of them,
+// so callers can branch with errors.Is and still show the detailed message.
+// Some wrap a second one that names the cause more precisely: a Key Binding
+// JWT failure is ErrKeyBinding and, say, ErrType; ErrKeyLookup and ErrCrypto
+// also wrap the underlying error from the KeyFunc or crypto.Signer.
 var (
 	// ErrMalformed: the input is not a well-formed SD-JWT, disclosure,
 	// JWS or claim (bad base64url, bad JSON, wrong claim type, missing
@@ -41,6 +43,9 @@ var (
 	// ErrOptions: the caller's options are incomplete or contradictory
 	// (e.g. an empty algorithm allow-list).
 	ErrOptions = errors.New("sdjwt: invalid options")
+	// ErrCrypto: the crypto.Signer or the randomness source failed while
+	// issuing or presenting.
+	ErrCrypto = errors.New("sdjwt: cryptographic operation failed")
 	// ErrUnknownClaim: Present was asked to disclose a claim path that the
 	// credential does not contain.
 	ErrUnknownClaim = errors.New("sdjwt: no such claim")

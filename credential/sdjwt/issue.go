@@ -261,7 +261,7 @@ type issuer struct {
 func (is *issuer) salt() (string, error) {
 	var b [16]byte // 128 bits, RFC 9901 §9.3
 	if _, err := io.ReadFull(is.rand, b[:]); err != nil {
-		return "", fmt.Errorf("reading randomness: %w", err)
+		return "", fmt.Errorf("%w: reading randomness: %w", ErrCrypto, err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }

@@ -216,6 +216,21 @@ func TestIssueUnsupportedSigner(t *testing.T) {
 	}
 }
 
+// failingSigner is a signer whose backend (an HSM, say) is down.
+type failingSigner struct{ crypto.Signer }
+
+func (failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("token not present")
+}
+
+func TestIssueSignerFailure(t *testing.T) {
+	_, err := Issue(sampleClaims(), failingSigner{issuerKey}, issueOpts(nil))
+	wantErr(t, err, ErrCrypto)
+	sd := mustIssue(t, issuerKey, issueOpts(holderKey.Public()))
+	_, err = Present(sd, nil, failingSigner{holderKey}, KeyBindingOptions{Audience: verifier, Nonce: nonce})
+	wantErr(t, err, ErrCrypto)
+}
+
 type badSigner struct{}
 
 func (badSigner) Public() crypto.PublicKey { return "not a key" }
@@ -226,9 +241,8 @@ func (badSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
 func TestIssueRandomnessFailure(t *testing.T) {
 	opts := issueOpts(nil)
 	opts.Rand = strings.NewReader("short")
-	if _, err := Issue(sampleClaims(), issuerKey, opts); err == nil {
-		t.Fatal("Issue succeeded without enough randomness")
-	}
+	_, err := Issue(sampleClaims(), issuerKey, opts)
+	wantErr(t, err, ErrCrypto)
 }
 
 func errorsIsAny(err error, targets ...error) bool {

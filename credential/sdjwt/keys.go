@@ -50,8 +50,11 @@ func publicJWK(pub crypto.PublicKey) (map[string]any, error) {
 	return m, nil
 }
 
-// holderKey extracts the public key from a cnf claim value ({"jwk": {...}}).
-// It returns nil, nil when there is no cnf claim.
+// cnfKey extracts the public key from a cnf claim value ({"jwk": {...}}).
+// It returns nil, nil when there is no cnf claim. The JWK (RFC 7517, RFC
+// 8037 for OKP) is read straight from the decoded payload: an Ed25519 "x",
+// or a P-256 "x"/"y" pair validated as a curve point by crypto/ecdsa. Any
+// private member ("d") is refused.
 func cnfKey(cnf any) (crypto.PublicKey, error) {
 	if cnf == nil {
 		return nil, nil
@@ -60,25 +63,46 @@ func cnfKey(cnf any) (crypto.PublicKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: cnf is not an object", ErrMalformed)
 	}
-	raw, ok := obj["jwk"]
+	jwk, ok := obj["jwk"].(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("%w: cnf has no jwk member (other confirmation methods are not supported)", ErrMalformed)
+		return nil, fmt.Errorf("%w: cnf has no jwk object (other confirmation methods are not supported)", ErrMalformed)
 	}
-	js, err := json.Marshal(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: cnf.jwk: %v", ErrMalformed, err)
-	}
-	var jwk jose.JSONWebKey
-	if err := jwk.UnmarshalJSON(js); err != nil {
-		return nil, fmt.Errorf("%w: cnf.jwk: %v", ErrMalformed, err)
-	}
-	if !jwk.IsPublic() {
+	if _, private := jwk["d"]; private {
 		return nil, fmt.Errorf("%w: cnf.jwk contains private key material", ErrMalformed)
 	}
-	if _, err := algFor(jwk.Key); err != nil {
-		return nil, fmt.Errorf("cnf.jwk: %w", err)
+	coord := func(name string) ([]byte, error) {
+		s, _ := jwk[name].(string)
+		b, err := b64.DecodeString(s)
+		if err != nil || len(b) != 32 {
+			return nil, fmt.Errorf("%w: cnf.jwk %q must be 32 bytes of base64url", ErrMalformed, name)
+		}
+		return b, nil
 	}
-	return jwk.Key, nil
+	kty, _ := jwk["kty"].(string)
+	crv, _ := jwk["crv"].(string)
+	switch {
+	case kty == "OKP" && crv == "Ed25519":
+		x, err := coord("x")
+		if err != nil {
+			return nil, err
+		}
+		return ed25519.PublicKey(x), nil
+	case kty == "EC" && crv == "P-256":
+		x, err := coord("x")
+		if err != nil {
+			return nil, err
+		}
+		y, err := coord("y")
+		if err != nil {
+			return nil, err
+		}
+		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
+		if err != nil {
+			return nil, fmt.Errorf("%w: cnf.jwk: %v", ErrMalformed, err)
+		}
+		return pub, nil
+	}
+	return nil, fmt.Errorf("%w: cnf.jwk kty %q crv %q (want OKP/Ed25519 or EC/P-256)", ErrAlgorithm, kty, crv)
 }
 
 // sameKey reports whether two supported public keys are equal.
@@ -151,9 +175,13 @@ func signJWS(s crypto.Signer, typ, kid string, payload []byte) (string, error) {
 	}
 	obj, err := signer.Sign(payload)
 	if err != nil {
-		return "", fmt.Errorf("signing: %w", err)
+		return "", fmt.Errorf("%w: signing: %w", ErrCrypto, err)
 	}
-	return obj.CompactSerialize()
+	out, err := obj.CompactSerialize()
+	if err != nil {
+		return "", fmt.Errorf("%w: serializing JWS: %w", ErrCrypto, err)
+	}
+	return out, nil
 }
 
 // didOf returns the DID of a DID URL ("did:m:x#frag" -> "did:m:x") and

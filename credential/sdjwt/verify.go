@@ -12,7 +12,8 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// KeyFunc returns the public key that signs for issuer under kid. kid is
+// KeyFunc returns the public key (ed25519.PublicKey or *ecdsa.PublicKey on
+// P-256) that signs for issuer under kid. kid is
 // the JOSE kid header; when it is relative ("#key-1") and the issuer is a
 // DID it has already been made absolute. Verify has already checked that a
 // DID URL kid belongs to issuer. The function must not fetch anything over
@@ -210,10 +211,15 @@ func joseParseError(err error, what string) error {
 	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 }
 
+// checkType compares the typ header with the wanted media types, which
+// RFC 7515 §4.1.9 lets senders write with or without "application/" and
+// compares case-insensitively.
 func checkType(hdr jose.Header, want ...string) error {
 	typ, _ := hdr.ExtraHeaders[jose.HeaderType].(string)
+	norm := strings.ToLower(typ)
+	norm = strings.TrimPrefix(norm, "application/")
 	for _, w := range want {
-		if typ == w {
+		if norm == w {
 			return nil
 		}
 	}
@@ -279,10 +285,12 @@ func (v *Verified) checkTimes(claims map[string]any, now time.Time, skew time.Du
 
 // kbClaims is the Key Binding JWT payload (RFC 9901 §4.3).
 type kbClaims struct {
-	IssuedAt json.Number     `json:"iat"`
-	Audience json.RawMessage `json:"aud"`
-	Nonce    *string         `json:"nonce"`
-	SDHash   *string         `json:"sd_hash"`
+	IssuedAt  json.Number     `json:"iat"`
+	Expiry    json.Number     `json:"exp"`
+	NotBefore json.Number     `json:"nbf"`
+	Audience  json.RawMessage `json:"aud"`
+	Nonce     *string         `json:"nonce"`
+	SDHash    *string         `json:"sd_hash"`
 }
 
 // checkKeyBinding verifies the Key Binding JWT of p against the holder key
@@ -330,6 +338,18 @@ func checkKeyBinding(p *parts, holder crypto.PublicKey, algs []jose.SignatureAlg
 	}
 	if now.Sub(*iat) > maxAge+opts.ClockSkew {
 		return fmt.Errorf("%w: key binding JWT is %s old, limit %s (replayed?)", ErrKeyBinding, now.Sub(*iat).Round(time.Second), maxAge)
+	}
+	// Optional exp and nbf: the KB-JWT must be valid in all other respects
+	// (RFC 9901 §7.3 step 5.8).
+	times := map[string]any{}
+	if c.Expiry != "" {
+		times["exp"] = c.Expiry
+	}
+	if c.NotBefore != "" {
+		times["nbf"] = c.NotBefore
+	}
+	if err := (&Verified{}).checkTimes(times, now, opts.ClockSkew); err != nil {
+		return fmt.Errorf("%w: key binding JWT: %w", ErrKeyBinding, err)
 	}
 	if opts.Nonce != "" && *c.Nonce != opts.Nonce {
 		return fmt.Errorf("%w: got %q, want %q", ErrNonce, *c.Nonce, opts.Nonce)

@@ -238,6 +238,17 @@ func TestVerifyCraftedPayloads(t *testing.T) {
 			jwk["d"] = base64.RawURLEncoding.EncodeToString(holderKey.Seed())
 			p["cnf"] = map[string]any{"jwk": jwk}
 		}, nil, ErrMalformed},
+		{"cnf EC point off the curve", func(p map[string]any) {
+			jwk, _ := publicJWK(p256(t).Public())
+			jwk["y"] = jwk["x"]
+			p["cnf"] = map[string]any{"jwk": jwk}
+		}, nil, ErrMalformed},
+		{"cnf Ed25519 key too short", func(p map[string]any) {
+			p["cnf"] = map[string]any{"jwk": map[string]any{"kty": "OKP", "crv": "Ed25519", "x": "AAAA"}}
+		}, nil, ErrMalformed},
+		{"cnf RSA key", func(p map[string]any) {
+			p["cnf"] = map[string]any{"jwk": map[string]any{"kty": "RSA", "n": "AQAB", "e": "AQAB"}}
+		}, nil, ErrAlgorithm},
 		{"deep nesting", func(p map[string]any) {
 			var v any = "leaf"
 			for i := 0; i < maxDepth+2; i++ {
@@ -259,11 +270,38 @@ func TestVerifyCraftedPayloads(t *testing.T) {
 	}
 }
 
-func TestVerifyLegacyType(t *testing.T) {
-	tok := signRaw(t, issuerKey, TypeSDJWTVCLegacy, cityKID, basePayload()) + "~"
-	if _, err := Verify(tok, cityKeys, VerifyOptions{Algorithms: []string{AlgEdDSA}, Now: tNow}); err != nil {
-		t.Fatalf("vc+sd-jwt rejected: %v", err)
+// TestVerifyTypeSpellings: the legacy type and the RFC 7515 §4.1.9
+// spellings of the media type are accepted; other types are not.
+func TestVerifyTypeSpellings(t *testing.T) {
+	opts := VerifyOptions{Algorithms: []string{AlgEdDSA}, Now: tNow}
+	for _, typ := range []string{TypeSDJWTVCLegacy, "application/dc+sd-jwt", "DC+SD-JWT"} {
+		tok := signRaw(t, issuerKey, typ, cityKID, basePayload()) + "~"
+		if _, err := Verify(tok, cityKeys, opts); err != nil {
+			t.Errorf("typ %q rejected: %v", typ, err)
+		}
 	}
+	for _, typ := range []string{"", "sd-jwt", "example+sd-jwt", "application/jwt", TypeKeyBinding} {
+		tok := signRaw(t, issuerKey, typ, cityKID, basePayload()) + "~"
+		_, err := Verify(tok, cityKeys, opts)
+		wantErr(t, err, ErrType)
+	}
+}
+
+func TestVerifyKeyBindingExpiry(t *testing.T) {
+	sd := mustIssue(t, issuerKey, issueOpts(holderKey.Public()))
+	presented, err := Present(sd, []string{"given_name"}, nil, KeyBindingOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"iat": tPres.Unix(), "exp": tPres.Unix() + 1,
+		"aud": verifier, "nonce": nonce, "sd_hash": sdHash(presented)})
+	kb, err := signJWS(holderKey, TypeKeyBinding, "", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Verify(presented+kb, cityKeys, kbPolicy())
+	wantErr(t, err, ErrKeyBinding)
+	wantErr(t, err, ErrExpired)
 }
 
 func TestVerifyClockSkew(t *testing.T) {
