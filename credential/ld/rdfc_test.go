@@ -1,10 +1,14 @@
 package ld
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	jsonld "github.com/piprate/json-gold/ld"
 )
@@ -41,5 +45,75 @@ func TestRDFCSuite(t *testing.T) {
 				t.Errorf("canonical form differs\n got:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// TestRDFCPoison: a dataset built so that every blank node looks like every
+// other (a complete directed graph) would need factorial work; it is refused
+// quickly with ErrLimit instead.
+func TestRDFCPoison(t *testing.T) {
+	var b strings.Builder
+	const n = 12
+	for i := range n {
+		for j := range n {
+			if i != j {
+				fmt.Fprintf(&b, "_:n%d <urn:ex:p> _:n%d .\n", i, j)
+			}
+		}
+	}
+	ds, err := jsonld.ParseNQuads(b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = canonicalNQuads(quadsFromDataset(ds))
+	if !errors.Is(err, ErrLimit) {
+		t.Fatalf("got %v, want ErrLimit", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("refusing took %v", d)
+	}
+}
+
+// TestRDFCRelabel: the canonical form does not depend on the blank node
+// labels or the order of the input quads.
+func TestRDFCRelabel(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/rdfc/*-in.nq")
+	for _, in := range inputs {
+		raw, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := canonicalString(t, string(raw))
+		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+		slices.Reverse(lines)
+		relabeled := strings.ReplaceAll(strings.Join(lines, "\n")+"\n", "_:", "_:x")
+		if got := canonicalString(t, relabeled); got != want {
+			t.Errorf("%s: relabeled and reordered input canonicalizes differently", in)
+		}
+	}
+}
+
+func canonicalString(t testing.TB, nquads string) string {
+	t.Helper()
+	ds, err := jsonld.ParseNQuads(nquads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := canonicalNQuads(quadsFromDataset(ds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func TestPermute(t *testing.T) {
+	seen := map[string]bool{}
+	err := permute([]string{"a", "b", "c", "d"}, func(p []string) error {
+		seen[strings.Join(p, "")] = true
+		return nil
+	})
+	if err != nil || len(seen) != 24 {
+		t.Fatalf("got %d distinct permutations (%v), want 24", len(seen), err)
 	}
 }

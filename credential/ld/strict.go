@@ -11,8 +11,8 @@ import (
 	jsonld "github.com/piprate/json-gold/ld"
 )
 
-// maxSafeInteger is the largest integer every JSON-LD processor converts to
-// the same xsd:integer lexical form (2^53, as in JavaScript).
+// maxSafeInteger is 2^53: beyond it not every integer has a float64, so a
+// json.Number may hold digits the signed value (a float64) does not.
 const maxSafeInteger = 1 << 53
 
 // inputChecker walks the document as written, before expansion.
@@ -80,6 +80,9 @@ func (c *inputChecker) check(v any, depth int) error {
 		if err != nil {
 			return c.valueErr(fmt.Sprintf("number %s is out of range", t))
 		}
+		if math.Abs(f) > maxSafeInteger && f == math.Trunc(f) {
+			return c.valueErr(fmt.Sprintf("number %s is beyond 2^53 and cannot be signed exactly; use a string", t))
+		}
 		return c.checkNumber(f)
 	case []any:
 		for i, item := range t {
@@ -112,9 +115,6 @@ func (c *inputChecker) check(v any, depth int) error {
 func (c *inputChecker) checkNumber(f float64) error {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return c.valueErr("number is not finite")
-	}
-	if math.Abs(f) > maxSafeInteger {
-		return c.valueErr(fmt.Sprintf("number %g is larger than 2^53: JSON-LD processors disagree on its canonical form; use a string", f))
 	}
 	return nil
 }

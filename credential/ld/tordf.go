@@ -142,8 +142,6 @@ func typeTerm(s string) (rdfTerm, error) {
 	return t, nil
 }
 
-var validLanguage = regexp.MustCompile(`^[a-zA-Z]+(-[a-zA-Z0-9]+)*$`)
-
 // object is "Object to RDF conversion", with list conversion inline.
 func (c *rdfConverter) object(item any, g rdfTerm, property string) (rdfTerm, error) {
 	m, ok := item.(map[string]any)
@@ -198,11 +196,16 @@ func (c *rdfConverter) newListNode() rdfTerm {
 	return t
 }
 
+// i18nBase is the namespace of the i18n-datatype rdfDirection mode, which
+// Digital Bazaar's eddsa-rdfc-2022 and ecdsa-rdfc-2019 suites use.
+const i18nBase = "https://www.w3.org/ns/i18n#"
+
+// validLanguage is the BCP 47 shape jsonld.js checks (its safe mode rejects
+// anything else).
+var validLanguage = regexp.MustCompile(`^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$`)
+
 // valueTerm converts a value object to a literal.
 func valueTerm(m map[string]any, value any, property string) (rdfTerm, error) {
-	if _, ok := m["@direction"]; ok {
-		return rdfTerm{}, &ValueError{Where: property, Reason: "@direction (base direction) is not carried into the signed RDF"}
-	}
 	datatype, _ := m["@type"].(string)
 	if _, ok := m["@type"]; ok && datatype != "@json" {
 		if !wellFormedIRI(datatype) {
@@ -214,7 +217,20 @@ func valueTerm(m map[string]any, value any, property string) (rdfTerm, error) {
 	}
 	lang, hasLang := m["@language"].(string)
 	if _, ok := m["@language"]; ok && (!hasLang || !validLanguage.MatchString(lang)) {
-		return rdfTerm{}, &ValueError{Where: property, Reason: fmt.Sprintf("language tag %v is not well-formed and would be dropped", m["@language"])}
+		return rdfTerm{}, &ValueError{Where: property, Reason: fmt.Sprintf("language tag %v is not well-formed", m["@language"])}
+	}
+	if dir, ok := m["@direction"]; ok {
+		// rdfDirection "i18n-datatype": the language and the base direction
+		// move into the datatype.
+		s, isString := value.(string)
+		d, _ := dir.(string)
+		if !isString || (d != "ltr" && d != "rtl") {
+			return rdfTerm{}, &ValueError{Where: property, Reason: fmt.Sprintf("@direction %v on a non-string value or not ltr/rtl", dir)}
+		}
+		return rdfTerm{kind: kindLiteral, value: s, datatype: i18nBase + strings.ToLower(lang) + "_" + d}, nil
+	}
+	if _, isString := value.(string); isString && datatype == jsonld.XSDDouble {
+		return rdfTerm{}, &ValueError{Where: property, Reason: "an xsd:double given as a string: JSON-LD processors disagree on its canonical form; use a JSON number"}
 	}
 	lit := rdfTerm{kind: kindLiteral, datatype: datatype}
 	if datatype == "@json" {
@@ -234,12 +250,20 @@ func valueTerm(m map[string]any, value any, property string) (rdfTerm, error) {
 		if lit.datatype == "" {
 			lit.datatype = jsonld.XSDBoolean
 		}
-	case float64:
-		lit.value, lit.datatype = numberLexical(v, lit.datatype)
-	case json.Number:
-		f, err := v.Float64()
-		if err != nil {
-			return rdfTerm{}, &ValueError{Where: property, Reason: fmt.Sprintf("number %s is out of range", v)}
+	case float64, json.Number:
+		f, _ := v.(float64)
+		if n, isNumber := v.(json.Number); isNumber {
+			var err error
+			if f, err = n.Float64(); err != nil {
+				return rdfTerm{}, &ValueError{Where: property, Reason: fmt.Sprintf("number %s is out of range", n)}
+			}
+		}
+		// jsonld.js decides "double or integer" from JavaScript's String(x),
+		// which writes 1e-7 without a decimal point, so it signs such a
+		// number as the integer 0. The standard says xsd:double; refuse
+		// rather than sign what the reference implementation reads otherwise.
+		if f != 0 && math.Abs(f) < 1e-6 {
+			return rdfTerm{}, &ValueError{Where: property, Reason: fmt.Sprintf("number %v is smaller than 1e-6: JSON-LD processors disagree on its canonical form; use a string", v)}
 		}
 		lit.value, lit.datatype = numberLexical(f, lit.datatype)
 	case string:
@@ -269,5 +293,9 @@ func numberLexical(f float64, datatype string) (value, dt string) {
 	if datatype == "" {
 		datatype = jsonld.XSDInteger
 	}
-	return strconv.FormatInt(int64(f), 10), datatype
+	if f == 0 {
+		return "0", datatype // no "-0"
+	}
+	// The exact decimal value, as JavaScript's toFixed(0) writes it.
+	return strconv.FormatFloat(f, 'f', 0, 64), datatype
 }
