@@ -34,7 +34,10 @@ var (
 	// shape, or would set a reserved or already present claim.
 	ErrDisclosure = errors.New("sdjwt: invalid disclosure")
 	// ErrKeyBinding: the Key Binding JWT is missing (when required), badly
-	// signed, stale, or bound to a different presentation (sd_hash).
+	// signed, stale or outside its own exp/nbf, or bound to a different
+	// presentation (sd_hash). It may also wrap ErrType, ErrAlgorithm or
+	// ErrMalformed; never ErrExpired or ErrNotYetValid, which are about the
+	// credential.
 	ErrKeyBinding = errors.New("sdjwt: key binding failed")
 	// ErrNonce: the Key Binding JWT carries a different nonce.
 	ErrNonce = errors.New("sdjwt: key binding nonce mismatch")

@@ -340,16 +340,19 @@ func checkKeyBinding(p *parts, holder crypto.PublicKey, algs []jose.SignatureAlg
 		return fmt.Errorf("%w: key binding JWT is %s old, limit %s (replayed?)", ErrKeyBinding, now.Sub(*iat).Round(time.Second), maxAge)
 	}
 	// Optional exp and nbf: the KB-JWT must be valid in all other respects
-	// (RFC 9901 §7.3 step 5.8).
-	times := map[string]any{}
-	if c.Expiry != "" {
-		times["exp"] = c.Expiry
-	}
-	if c.NotBefore != "" {
-		times["nbf"] = c.NotBefore
-	}
-	if err := (&Verified{}).checkTimes(times, now, opts.ClockSkew); err != nil {
-		return fmt.Errorf("%w: key binding JWT: %w", ErrKeyBinding, err)
+	// (RFC 9901 §7.3 step 5.8). These wrap ErrKeyBinding only: ErrExpired
+	// and ErrNotYetValid are about the credential.
+	for name, v := range map[string]json.Number{"exp": c.Expiry, "nbf": c.NotBefore} {
+		if v == "" {
+			continue
+		}
+		at, err := numericDate(map[string]any{name: v}, name)
+		if err != nil {
+			return fmt.Errorf("%w: key binding JWT %s: %v", ErrKeyBinding, name, err)
+		}
+		if name == "exp" && now.After(at.Add(opts.ClockSkew)) || name == "nbf" && now.Before(at.Add(-opts.ClockSkew)) {
+			return fmt.Errorf("%w: key binding JWT is outside its %s %s", ErrKeyBinding, name, at.UTC().Format(time.RFC3339))
+		}
 	}
 	if opts.Nonce != "" && *c.Nonce != opts.Nonce {
 		return fmt.Errorf("%w: got %q, want %q", ErrNonce, *c.Nonce, opts.Nonce)
