@@ -67,6 +67,7 @@ func (v *Verifier) checkLDPCredential(r *Result, doc map[string]any) *credential
 // the proof even when the signature fails, when the proof could be read.
 func (v *Verifier) verifyProof(doc map[string]any, opts dataintegrity.VerifyOptions, rel did.Relationship) (*dataintegrity.Proof, error) {
 	keys := func(vm string) (crypto.PublicKey, error) { return v.publicKey(vm, rel) }
+	opts.Now = v.now()
 	return dataintegrity.Verify(doc, keys, opts)
 }
 
