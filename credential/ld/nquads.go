@@ -3,8 +3,6 @@ package ld
 import (
 	"strings"
 	"unicode/utf8"
-
-	jsonld "github.com/piprate/json-gold/ld"
 )
 
 // termKind tells the RDF term kinds apart.
@@ -32,59 +30,10 @@ type rdfQuad struct {
 }
 
 const (
-	xsdString    = "http://www.w3.org/2001/XMLSchema#string"
-	rdfLangStr   = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-	blankPrefix  = "_:"
-	defaultGraph = "@default"
+	xsdString   = "http://www.w3.org/2001/XMLSchema#string"
+	rdfLangStr  = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+	blankPrefix = "_:"
 )
-
-// termFromNode converts a json-gold RDF node.
-func termFromNode(n jsonld.Node) rdfTerm {
-	switch v := n.(type) {
-	case jsonld.IRI:
-		return rdfTerm{kind: kindIRI, value: v.Value}
-	case jsonld.BlankNode:
-		return rdfTerm{kind: kindBlank, value: strings.TrimPrefix(v.Attribute, blankPrefix)}
-	case jsonld.Literal:
-		t := rdfTerm{kind: kindLiteral, value: v.Value, datatype: v.Datatype, language: v.Language}
-		if t.datatype == "" {
-			t.datatype = xsdString
-		}
-		if t.language != "" {
-			t.datatype = rdfLangStr
-		}
-		return t
-	}
-	return rdfTerm{}
-}
-
-// quadsFromDataset flattens a json-gold dataset into quads.
-func quadsFromDataset(ds *jsonld.RDFDataset) []rdfQuad {
-	n := 0
-	for _, triples := range ds.Graphs {
-		n += len(triples)
-	}
-	quads := make([]rdfQuad, 0, n)
-	for name, triples := range ds.Graphs {
-		var g rdfTerm
-		switch {
-		case name == defaultGraph || name == "":
-		case strings.HasPrefix(name, blankPrefix):
-			g = rdfTerm{kind: kindBlank, value: name[len(blankPrefix):]}
-		default:
-			g = rdfTerm{kind: kindIRI, value: name}
-		}
-		for _, t := range triples {
-			quads = append(quads, rdfQuad{
-				s: termFromNode(t.Subject),
-				p: termFromNode(t.Predicate),
-				o: termFromNode(t.Object),
-				g: g,
-			})
-		}
-	}
-	return quads
-}
 
 // labeler maps a blank node identifier to the label written for it.
 type labeler func(id string) string

@@ -13,6 +13,54 @@ import (
 	jsonld "github.com/piprate/json-gold/ld"
 )
 
+// termFromNode converts a json-gold RDF node.
+func termFromNode(n jsonld.Node) rdfTerm {
+	switch v := n.(type) {
+	case jsonld.IRI:
+		return rdfTerm{kind: kindIRI, value: v.Value}
+	case jsonld.BlankNode:
+		return rdfTerm{kind: kindBlank, value: strings.TrimPrefix(v.Attribute, blankPrefix)}
+	case jsonld.Literal:
+		t := rdfTerm{kind: kindLiteral, value: v.Value, datatype: v.Datatype, language: v.Language}
+		if t.datatype == "" {
+			t.datatype = xsdString
+		}
+		if t.language != "" {
+			t.datatype = rdfLangStr
+		}
+		return t
+	}
+	return rdfTerm{}
+}
+
+// quadsFromDataset flattens a json-gold dataset into quads.
+func quadsFromDataset(ds *jsonld.RDFDataset) []rdfQuad {
+	n := 0
+	for _, triples := range ds.Graphs {
+		n += len(triples)
+	}
+	quads := make([]rdfQuad, 0, n)
+	for name, triples := range ds.Graphs {
+		var g rdfTerm
+		switch {
+		case name == "@default" || name == "":
+		case strings.HasPrefix(name, blankPrefix):
+			g = rdfTerm{kind: kindBlank, value: name[len(blankPrefix):]}
+		default:
+			g = rdfTerm{kind: kindIRI, value: name}
+		}
+		for _, t := range triples {
+			quads = append(quads, rdfQuad{
+				s: termFromNode(t.Subject),
+				p: termFromNode(t.Predicate),
+				o: termFromNode(t.Object),
+				g: g,
+			})
+		}
+	}
+	return quads
+}
+
 // TestRDFCSuite runs the RDF Dataset Canonicalization test suite's
 // evaluation tests (testdata/rdfc, see testdata/SOURCES.md): each input
 // dataset must canonicalize to the expected N-Quads byte for byte.
