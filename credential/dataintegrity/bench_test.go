@@ -38,8 +38,10 @@ func benchmarkVerify(b *testing.B, dir, suffix, suite string) {
 	}
 }
 
-func BenchmarkVerifyRDFC(b *testing.B) { benchmarkVerify(b, "eddsa-rdfc-2022", "DataInt", EdDSARDFC2022) }
-func BenchmarkVerifyJCS(b *testing.B)  { benchmarkVerify(b, "eddsa-jcs-2022", "JCS", EdDSAJCS2022) }
+func BenchmarkVerifyRDFC(b *testing.B) {
+	benchmarkVerify(b, "eddsa-rdfc-2022", "DataInt", EdDSARDFC2022)
+}
+func BenchmarkVerifyJCS(b *testing.B) { benchmarkVerify(b, "eddsa-jcs-2022", "JCS", EdDSAJCS2022) }
 
 // BenchmarkCanonicalize is the RDFC-1.0 step alone (document and proof
 // configuration are each one of these per verify).
