@@ -2,11 +2,13 @@ package verifier
 
 import (
 	"crypto"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/dataintegrity"
+	"github.com/cityid/cityid/credential/legacy"
 	"github.com/cityid/cityid/did"
 )
 
@@ -40,27 +42,51 @@ func (v *Verifier) checkLDPCredential(r *Result, doc map[string]any) *credential
 	}
 	r.Issuer, r.Types, r.Subject = c.Issuer, c.Types, c.SubjectID()
 	r.Claims = subjectClaims(c.Subject)
-	if !c.IsV2() {
-		r.Checks.Proof = fail(ReasonUnsupportedFormat, "this is a VC 1.1 credential; cityid verifies VC 2.0 credentials")
-		return c
-	}
-
-	proof, err := v.verifyProof(doc, dataintegrity.VerifyOptions{Cryptosuites: v.p.Cryptosuites, ProofPurpose: "assertionMethod"}, did.AssertionMethod)
-	if err != nil {
-		r.Checks.Proof = fail(reasonOf(err, diReasons, ReasonBadSignature), proofMessage(err))
-		if proof == nil {
-			return c
+	var vm string
+	if c.IsV2() {
+		proof, err := v.verifyProof(doc, dataintegrity.VerifyOptions{Cryptosuites: v.p.Cryptosuites, ProofPurpose: "assertionMethod"}, did.AssertionMethod)
+		if err != nil {
+			r.Checks.Proof = fail(reasonOf(err, diReasons, ReasonBadSignature), proofMessage(err))
+		} else {
+			r.Checks.Proof, vm = pass(), proof.VerificationMethod
 		}
 	} else {
-		r.Checks.Proof = pass()
+		vm = v.verifyLegacyProof(r, doc)
 	}
-	if proof != nil {
-		r.Checks.IssuerBinding = checkBinding(proof.VerificationMethod, c.Issuer)
+	if vm != "" {
+		r.Checks.IssuerBinding = checkBinding(vm, c.Issuer)
 	}
 	r.Checks.TrustedIssuer = v.checkTrusted(c.Issuer, c.CityType())
 	r.Checks.Validity = v.checkValidity(c.ValidFrom, c.ValidUntil)
 	r.Checks.Status = v.checkStatus(c)
 	return c
+}
+
+// verifyLegacyProof checks a VC 1.1 credential's Ed25519Signature2020 proof,
+// when the policy accepts that legacy proof type, and returns its method.
+func (v *Verifier) verifyLegacyProof(r *Result, doc map[string]any) string {
+	if !containsString(v.p.Cryptosuites, legacy.ProofType) {
+		r.Checks.Proof = fail(ReasonUnsupportedAlg, "this is an older (VC 1.1) credential, and this verifier's policy does not accept its Ed25519Signature2020 proof")
+		return ""
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		r.Checks.Proof = fail(ReasonMalformed, "the credential is not readable: "+err.Error())
+		return ""
+	}
+	proof, err := legacy.Verify(data, func(vm string) (crypto.PublicKey, error) { return v.publicKey(vm, did.AssertionMethod) })
+	if err != nil {
+		reason := reasonOf(err, []reasonEntry{
+			{legacy.ErrNoProof, ReasonNoProof},
+			{legacy.ErrKey, ReasonKeyUnresolvable},
+			{legacy.ErrBadSignature, ReasonBadSignature},
+			{legacy.ErrUnsupported, ReasonUnsupportedAlg},
+		}, ReasonMalformed)
+		r.Checks.Proof = fail(reason, "the legacy proof is not valid: "+err.Error())
+		return ""
+	}
+	r.Checks.Proof = pass()
+	return proof.VerificationMethod
 }
 
 // verifyProof checks the proof's math with keys resolved offline. It returns

@@ -12,7 +12,9 @@ import (
 
 // Supported algorithm names. A Policy may only allow names from these lists.
 var (
-	SupportedCryptosuites  = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022"}
+	// SupportedCryptosuites are Data Integrity cryptosuites, plus the legacy
+	// VC 1.1 proof type Ed25519Signature2020 (off by default).
+	SupportedCryptosuites  = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"}
 	SupportedJWTAlgorithms = []string{"EdDSA", "ES256"}
 	SupportedFormats       = []credential.Format{credential.FormatLDP, credential.FormatLDPPresentation, credential.FormatSDJWT}
 )
