@@ -24,7 +24,7 @@ func TestAgreesWithAries(t *testing.T) {
 	docs["w3c unsigned vector"] = vector
 	subjects := map[string]map[string]any{
 		schemas.ResidencyCredential: {"residentOf": "Springfield", "housingStatus": "housed",
-			"address": map[string]any{"streetAddress": "12 Elm St", "unit": "4B", "postalCode": "12345", "addressLocality": "Springfield"},
+			"address":       map[string]any{"streetAddress": "12 Elm St", "unit": "4B", "postalCode": "12345", "addressLocality": "Springfield"},
 			"residentSince": "2019-06-01"},
 		schemas.AgeOverCredential:            {"ageOver18": true, "ageOver21": false},
 		schemas.ServiceEligibilityCredential: {"program": "transit-discount", "programName": "Reduced fare", "eligibleFrom": "2026-01-01", "eligibleUntil": "2026-12-31"},
