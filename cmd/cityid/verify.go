@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/credential/trust"
+	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/verifier"
 )
 
@@ -22,6 +23,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	challenge := fs.String("challenge", "", "challenge (nonce) the presentation must carry")
 	audience := fs.String("audience", "", "audience (domain) the presentation must name")
 	requireHolder := fs.Bool("require-holder", false, "reject a credential shown without the holder's proof")
+	pinned := fs.String("pinned", "", "directory of pinned did:web documents (*.json) for issuers outside the bundle; did:web is never fetched")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -44,6 +46,13 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	policy.RequireHolderBinding = *requireHolder
 	for _, d := range issuers {
 		policy.TrustedIssuers = append(policy.TrustedIssuers, verifier.TrustedIssuer{DID: d})
+	}
+	if *pinned != "" {
+		policy.PinnedWeb = did.NewPinnedWeb()
+		if err := policy.PinnedWeb.LoadDir(*pinned); err != nil {
+			fmt.Fprintf(stderr, "cityid verify: --pinned %s: %v\n", *pinned, err)
+			return exitUsage
+		}
 	}
 	if *bundlePath != "" {
 		b, err := loadBundle(*bundlePath, *root, now())
