@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/cityid/cityid/did"
 )
 
 // algFor returns the JWS algorithm for a supported public key: EdDSA for
@@ -184,18 +186,6 @@ func signJWS(s crypto.Signer, typ, kid string, payload []byte) (string, error) {
 	return out, nil
 }
 
-// didOf returns the DID of a DID URL ("did:m:x#frag" -> "did:m:x") and
-// whether kid is an absolute DID URL at all.
-func didOf(kid string) (string, bool) {
-	if !strings.HasPrefix(kid, "did:") {
-		return "", false
-	}
-	if i := strings.IndexAny(kid, "/?#"); i >= 0 {
-		return kid[:i], true
-	}
-	return kid, true
-}
-
 // bindKeyID enforces issuer binding (what aries-framework-go omitted): a kid
 // that is a DID URL must name a key of the DID in iss. A relative kid
 // ("#key-1") is resolved against a DID issuer. Other kids pass unchanged;
@@ -204,12 +194,15 @@ func bindKeyID(iss, kid string) (string, error) {
 	if strings.HasPrefix(kid, "#") && strings.HasPrefix(iss, "did:") {
 		return iss + kid, nil
 	}
-	did, isDID := didOf(kid)
-	if !isDID {
+	if !strings.HasPrefix(kid, "did:") {
 		return kid, nil
 	}
-	if did != iss {
-		return "", fmt.Errorf("%w: kid %q belongs to %q, but iss is %q", ErrIssuerBinding, kid, did, iss)
+	u, err := did.ParseURL(kid)
+	if err != nil {
+		return "", fmt.Errorf("%w: kid %q is not a valid DID URL: %v", ErrMalformed, kid, err)
+	}
+	if owner := u.DID.String(); owner != iss {
+		return "", fmt.Errorf("%w: kid %q belongs to %q, but iss is %q", ErrIssuerBinding, kid, owner, iss)
 	}
 	return kid, nil
 }
