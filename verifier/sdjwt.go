@@ -73,13 +73,7 @@ func (v *Verifier) verifySDJWT(r *Result, s string) {
 			r.Claims[k] = val
 		}
 	}
-	if ver.Status == nil {
-		r.Checks.Status = skip("the credential has no status claim (it cannot be revoked)")
-	} else if v.p.UnsafeSkipStatus {
-		r.Checks.Status = skip("status not checked: the policy skips revocation checks")
-	} else {
-		r.Checks.Status = fail(ReasonStatusUnavailable, "the credential's status mechanism cannot be checked offline by this verifier")
-	}
+	r.Checks.Status = v.checkSDJWTStatus(ver.Status, iss)
 }
 
 func (v *Verifier) reportSDJWTError(r *Result, err error) {

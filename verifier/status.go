@@ -11,21 +11,53 @@ import (
 	"github.com/cityid/cityid/did"
 )
 
+// SDJWTStatusMechanism is the member of an SD-JWT VC's "status" claim that
+// carries W3C BitstringStatusListEntry objects (cityid's issuer uses the same
+// status lists for both forms of a credential).
+const SDJWTStatusMechanism = "bitstring_status_list"
+
 // checkStatus checks each credentialStatus entry against the status list
 // credentials cached in the trust bundle. Nothing is fetched.
 func (v *Verifier) checkStatus(c *credential.Credential) CheckResult {
-	if len(c.Status) == 0 {
+	return v.checkStatusEntries(c.Status, c.Issuer)
+}
+
+// checkSDJWTStatus checks an SD-JWT VC's status claim.
+func (v *Verifier) checkSDJWTStatus(claim map[string]any, issuer string) CheckResult {
+	if claim == nil {
+		return skip("the credential has no status claim (it cannot be revoked)")
+	}
+	list, ok := claim[SDJWTStatusMechanism].([]any)
+	if !ok || len(list) == 0 {
+		if v.p.UnsafeSkipStatus {
+			return skip("status not checked: the policy skips revocation checks")
+		}
+		return fail(ReasonStatusUnavailable, "the credential's status mechanism is not one this verifier can check offline")
+	}
+	entries := make([]map[string]any, 0, len(list))
+	for _, e := range list {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return fail(ReasonStatusInvalid, "the credential's status entries must be objects")
+		}
+		entries = append(entries, m)
+	}
+	return v.checkStatusEntries(entries, issuer)
+}
+
+func (v *Verifier) checkStatusEntries(entries []map[string]any, issuer string) CheckResult {
+	if len(entries) == 0 {
 		return skip("the credential has no status entry (it cannot be revoked)")
 	}
 	if v.p.UnsafeSkipStatus {
 		return skip("status not checked: the policy skips revocation checks")
 	}
-	for _, raw := range c.Status {
+	for _, raw := range entries {
 		entry, err := status.ParseEntry(raw)
 		if err != nil {
 			return fail(ReasonStatusInvalid, "the credential's status entry is not valid: "+err.Error())
 		}
-		list, res := v.statusList(entry.ListCredential, c.Issuer)
+		list, res := v.statusList(entry.ListCredential, issuer)
 		if res.Outcome == Failed {
 			return res
 		}
