@@ -1,0 +1,437 @@
+package issuer
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cityid/cityid/did"
+)
+
+// OpenID4VCI lifetimes and limits.
+const (
+	OfferTTL       = 15 * time.Minute // a credential offer
+	AccessTokenTTL = 10 * time.Minute // an access token from a redeemed offer
+	NonceTTL       = 5 * time.Minute  // a c_nonce
+	MaxTxAttempts  = 5                // wrong tx_codes before an offer is burnt
+	TxCodeLength   = 6
+)
+
+// PreAuthorizedGrantType is the OpenID4VCI pre-authorized code grant type.
+const PreAuthorizedGrantType = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
+
+// OfferURIPrefix starts every credential offer URI (by value).
+const OfferURIPrefix = "openid-credential-offer://?credential_offer="
+
+// Credential configuration id suffixes, one per format.
+const (
+	configSuffixSDJWT = "_sd-jwt"
+	configSuffixLDP   = "_ldp"
+)
+
+// ConfigurationID is the OpenID4VCI credential configuration id of a type in
+// a format: "ResidencyCredential_sd-jwt" or "ResidencyCredential_ldp".
+func ConfigurationID(typeName string, f Format) string {
+	if f == FormatSDJWT {
+		return typeName + configSuffixSDJWT
+	}
+	return typeName + configSuffixLDP
+}
+
+// ParseConfigurationID splits a configuration id made by ConfigurationID. It
+// does not check that the type exists.
+func ParseConfigurationID(id string) (typeName string, f Format, ok bool) {
+	switch {
+	case strings.HasSuffix(id, configSuffixSDJWT):
+		typeName, f = strings.TrimSuffix(id, configSuffixSDJWT), FormatSDJWT
+	case strings.HasSuffix(id, configSuffixLDP):
+		typeName, f = strings.TrimSuffix(id, configSuffixLDP), FormatLDP
+	default:
+		return "", "", false
+	}
+	if typeName == "" || strings.ContainsAny(typeName, "_ \t\r\n") {
+		return "", "", false
+	}
+	return typeName, f, true
+}
+
+type offerTxCode struct {
+	InputMode   string `json:"input_mode"`
+	Length      int    `json:"length"`
+	Description string `json:"description"`
+}
+
+type offerGrant struct {
+	Code   string      `json:"pre-authorized_code"`
+	TxCode offerTxCode `json:"tx_code"`
+}
+
+type offerObject struct {
+	CredentialIssuer string                `json:"credential_issuer"`
+	ConfigurationIDs []string              `json:"credential_configuration_ids"`
+	Grants           map[string]offerGrant `json:"grants"`
+}
+
+// txHash binds a tx_code to its pre-authorized code, so the stored hash of
+// a 6-digit PIN cannot be brute-forced without the 256-bit code.
+func txHash(code, tx string) []byte {
+	m := hmac.New(sha256.New, []byte(code))
+	m.Write([]byte(tx))
+	return m.Sum(nil)
+}
+
+func randomDigits(n int) string {
+	limit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+	v, err := rand.Int(rand.Reader, limit)
+	if err != nil {
+		panic("issuer: the system random source failed: " + err.Error())
+	}
+	return fmt.Sprintf("%0*d", n, v)
+}
+
+// pendingOffer is an offer prepared outside the writer.
+type pendingOffer struct {
+	offer      Offer
+	code       string
+	claimsJSON []byte
+}
+
+func (s *Service) prepareOffer(typeName string, claimsJSON []byte, residentID int64) (*pendingOffer, error) {
+	p := &pendingOffer{code: randomToken(32), claimsJSON: claimsJSON}
+	p.offer = Offer{ID: randomToken(16), TxCode: randomDigits(TxCodeLength), Type: typeName, ResidentID: residentID,
+		Expires: s.now().Add(OfferTTL)}
+	obj := offerObject{
+		CredentialIssuer: s.publicURL,
+		ConfigurationIDs: []string{ConfigurationID(typeName, FormatSDJWT), ConfigurationID(typeName, FormatLDP)},
+		Grants: map[string]offerGrant{PreAuthorizedGrantType: {Code: p.code, TxCode: offerTxCode{
+			InputMode: "numeric", Length: TxCodeLength, Description: "PIN the clerk reads out"}}},
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	p.offer.URI = OfferURIPrefix + url.QueryEscape(string(b))
+	return p, nil
+}
+
+func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
+	var resident any
+	if p.offer.ResidentID != 0 {
+		resident = p.offer.ResidentID
+	}
+	if _, err := w.exec(`INSERT INTO offers (id, type, claims, resident_id, code_hash, tx_hash, attempts, state, created, expires)
+		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
+		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano()); err != nil {
+		if strings.Contains(err.Error(), "FOREIGN KEY") {
+			return errorf(CodeNotFound, "there is no resident %d", p.offer.ResidentID)
+		}
+		return fmt.Errorf("storing the offer: %w", err)
+	}
+	details := map[string]any{"type": p.offer.Type}
+	if p.offer.ResidentID != 0 {
+		details["resident"] = p.offer.ResidentID
+	}
+	return w.audit(actor, "offer.create", "offer:"+p.offer.ID, details)
+}
+
+// CreateOffer validates the claims and stores a single-use credential offer
+// for a resident's wallet, with a pre-authorized code and a tx_code.
+func (s *Service) CreateOffer(ctx context.Context, actor Actor, typeName string, claims map[string]any, residentID int64) (*Offer, error) {
+	actor, err := s.requireStaff(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	_, claimsJSON, err := validateClaims(typeName, claims, "")
+	if err != nil {
+		return nil, err
+	}
+	if residentID < 0 {
+		return nil, errorf(CodeInvalidRequest, "the resident id must be positive")
+	}
+	if residentID > 0 {
+		if _, err := s.Resident(ctx, residentID); err != nil {
+			return nil, err
+		}
+	}
+	p, err := s.prepareOffer(typeName, claimsJSON, residentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.w.do(ctx, func(w *wtx) error { return w.insertOffer(actor, p) }); err != nil {
+		return nil, err
+	}
+	return &p.offer, nil
+}
+
+// RedeemPreAuthorizedCode exchanges a pre-authorized code and its tx_code
+// for an access token, once. Wrong tx_codes are counted; the fifth burns the
+// offer.
+func (s *Service) RedeemPreAuthorizedCode(ctx context.Context, code, txCode string) (*TokenGrant, error) {
+	if code == "" || len(code) > 512 || len(txCode) > 64 {
+		return nil, errorf(CodeInvalidGrant, "the pre-authorized code is not valid")
+	}
+	token := randomToken(32)
+	wallet := Actor{Kind: "wallet", Name: "wallet"}
+	err := s.w.do(ctx, func(w *wtx) error {
+		var id, state string
+		var stored []byte
+		var attempts int
+		var expires int64
+		err := w.queryRow("SELECT id, tx_hash, attempts, state, expires FROM offers WHERE code_hash = ?", hashSecret(code)).
+			Scan(&id, &stored, &attempts, &state, &expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errorf(CodeInvalidGrant, "the pre-authorized code is not valid")
+		}
+		if err != nil {
+			return err
+		}
+		object := "offer:" + id
+		switch {
+		case state == "redeemed":
+			return errorf(CodeOfferUsed, "this offer was already used; ask the counter for a new one")
+		case state == "burnt":
+			return errorf(CodeTooManyTries, "this offer was blocked after %d wrong PINs; ask the counter for a new one", MaxTxAttempts)
+		case state != "open":
+			return errorf(CodeInvalidGrant, "this offer was withdrawn")
+		case w.now.UnixNano() >= expires:
+			return errorf(CodeOfferExpired, "this offer has expired; ask the counter for a new one")
+		}
+		if subtle.ConstantTimeCompare(txHash(code, txCode), stored) != 1 {
+			attempts++
+			if attempts >= MaxTxAttempts {
+				if _, err := w.exec("UPDATE offers SET attempts = ?, state = 'burnt' WHERE id = ?", attempts, id); err != nil {
+					return err
+				}
+				if err := w.audit(wallet, "offer.burnt", object, map[string]any{"attempts": attempts}); err != nil {
+					return err
+				}
+				return keep(errorf(CodeTooManyTries, "too many wrong PINs: this offer is now blocked; ask the counter for a new one"))
+			}
+			if _, err := w.exec("UPDATE offers SET attempts = ? WHERE id = ?", attempts, id); err != nil {
+				return err
+			}
+			if err := w.audit(wallet, "offer.redeem_failed", object, map[string]any{"attempts": attempts}); err != nil {
+				return err
+			}
+			return keep(errorf(CodeInvalidGrant, "the PIN (tx_code) is wrong; %d tries left", MaxTxAttempts-attempts))
+		}
+		if _, err := w.exec("UPDATE offers SET state = 'redeemed', token_hash = ?, token_expires = ? WHERE id = ? AND state = 'open'",
+			hashSecret(token), w.now.Add(AccessTokenTTL).UnixNano(), id); err != nil {
+			return err
+		}
+		return w.audit(wallet, "offer.redeem", object, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &TokenGrant{AccessToken: token, ExpiresIn: AccessTokenTTL}, nil
+}
+
+// Nonces are stateless until used: expiry (8 bytes) || random (16 bytes) ||
+// HMAC-SHA256 of both (16 bytes), base64url. A used nonce's hash is stored
+// (until it expires) in the same transaction as the credential it was used
+// for, so it works once.
+const nonceLen = 8 + 16 + 16
+
+func (s *Service) nonceMAC(b []byte) []byte {
+	m := hmac.New(sha256.New, s.nonceKey)
+	m.Write([]byte("cityid c_nonce v1"))
+	m.Write(b)
+	return m.Sum(nil)[:16]
+}
+
+// NewNonce returns a fresh c_nonce, valid for NonceTTL and usable once.
+func (s *Service) NewNonce(ctx context.Context) (string, error) {
+	b := make([]byte, 24, nonceLen)
+	binary.BigEndian.PutUint64(b, uint64(s.now().Add(NonceTTL).Unix()))
+	if _, err := rand.Read(b[8:24]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(append(b, s.nonceMAC(b)...)), nil
+}
+
+// checkNonce verifies a nonce's MAC and expiry and returns its expiry.
+func (s *Service) checkNonce(nonce string) (time.Time, error) {
+	b, err := base64.RawURLEncoding.DecodeString(nonce)
+	if err != nil || len(b) != nonceLen || !hmac.Equal(s.nonceMAC(b[:24]), b[24:]) {
+		return time.Time{}, errorf(CodeInvalidNonce, "the c_nonce is not one this issuer made; get a fresh one")
+	}
+	exp := time.Unix(int64(binary.BigEndian.Uint64(b)), 0)
+	if !s.now().Before(exp) {
+		return time.Time{}, errorf(CodeInvalidNonce, "the c_nonce has expired; get a fresh one")
+	}
+	return exp, nil
+}
+
+// IssueForToken issues the credential offered under accessToken to the
+// holder key the wallet proved, in the given format, once per format.
+func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeName string, format Format, holder HolderProof, nonce string) (*Record, error) {
+	f, ok := ParseFormat(string(format))
+	if !ok {
+		return nil, errorf(CodeInvalidRequest, "unknown format %q: use %s or %s", format, FormatLDP, FormatSDJWT)
+	}
+	if accessToken == "" || len(accessToken) > 512 {
+		return nil, errorf(CodeInvalidToken, "the access token is not valid")
+	}
+	var offerID, offerType, claims string
+	var resident sql.NullInt64
+	var tokenExpires int64
+	err := s.db.Read.QueryRowContext(ctx, "SELECT id, type, claims, resident_id, token_expires FROM offers WHERE token_hash = ? AND state = 'redeemed'",
+		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errorf(CodeInvalidToken, "the access token is not valid")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.now().UnixNano() >= tokenExpires {
+		return nil, errorf(CodeInvalidToken, "the access token has expired")
+	}
+	if typeName != offerType {
+		return nil, errorf(CodeInvalidRequest, "this access token is for a %s, not a %s", offerType, truncate(typeName, 60))
+	}
+	nonceExp, err := s.checkNonce(nonce)
+	if err != nil {
+		return nil, err
+	}
+	if holder.PublicKey == nil {
+		return nil, errorf(CodeInvalidProof, "no holder key was proven")
+	}
+	keyDID, err := did.KeyDID(holder.PublicKey)
+	if err != nil || keyDID != holder.DID {
+		return nil, errorf(CodeInvalidProof, "the holder DID is not the did:key of the proven key")
+	}
+	var used int
+	if err := s.db.Read.QueryRowContext(ctx, "SELECT count(*) FROM offer_credentials WHERE offer_id = ? AND format = ?", offerID, string(f)).Scan(&used); err != nil {
+		return nil, err
+	}
+	if used > 0 {
+		return nil, errorf(CodeOfferUsed, "this offer's %s credential was already issued", f)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(claims), &raw); err != nil {
+		return nil, fmt.Errorf("reading the offer's claims: %w", err)
+	}
+	in := &issueInput{typeName: offerType, subject: holder.DID, holderKey: holder.PublicKey, format: f, residentID: resident.Int64}
+	if in.claims, in.claimsJSON, err = validateClaims(offerType, raw, ""); err != nil {
+		return nil, err
+	}
+	rec, err := s.sign(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	actor := Actor{Kind: "wallet", Name: holder.DID}
+	err = s.w.do(ctx, func(w *wtx) error {
+		if _, err := w.exec("DELETE FROM used_nonces WHERE expires < ?", w.now.UnixNano()); err != nil {
+			return err
+		}
+		res, err := w.exec("INSERT INTO used_nonces (hash, expires) VALUES (?, ?) ON CONFLICT DO NOTHING", hashSecret(nonce), nonceExp.UnixNano())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errorf(CodeInvalidNonce, "the c_nonce was already used; get a fresh one")
+		}
+		if err := w.insertCredential(actor, rec, in.claimsJSON); err != nil {
+			return err
+		}
+		res, err = w.exec("INSERT INTO offer_credentials (offer_id, format, credential_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", offerID, string(f), rec.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errorf(CodeOfferUsed, "this offer's %s credential was already issued", f)
+		}
+		return w.audit(actor, "offer.issue", "offer:"+offerID, map[string]any{"credential": rec.ID, "format": f})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// Reissue revokes every credential of the resident that is not yet revoked
+// (active or suspended) and makes one new offer per type, with the claims
+// of the newest credential of that type, for the resident's new wallet.
+// Revocations and offers are stored together, or not at all.
+func (s *Service) Reissue(ctx context.Context, actor Actor, residentID int64) ([]Offer, error) {
+	actor, err := s.requireStaff(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Resident(ctx, residentID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Read.QueryContext(ctx, "SELECT id, type, claims FROM credentials WHERE resident_id = ? AND state <> 'revoked' ORDER BY issued_at DESC, rowid DESC", residentID)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	var pending []*pendingOffer
+	seen := map[string]bool{}
+	for rows.Next() {
+		var id, typeName, claims string
+		if err := rows.Scan(&id, &typeName, &claims); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+		if seen[typeName] {
+			continue
+		}
+		seen[typeName] = true
+		var raw map[string]any
+		if err := json.Unmarshal([]byte(claims), &raw); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("reading the claims of %s: %w", id, err)
+		}
+		_, claimsJSON, err := validateClaims(typeName, raw, "")
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("the %s %s cannot be re-issued with the same claims: %w", typeName, id, err)
+		}
+		p, err := s.prepareOffer(typeName, claimsJSON, residentID)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		pending = append(pending, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	err = s.w.do(ctx, func(w *wtx) error {
+		for _, id := range ids {
+			if err := w.revoke(actor, id, "reissue"); err != nil && !IsCode(err, CodeConflict) {
+				return err
+			}
+		}
+		for _, p := range pending {
+			if err := w.insertOffer(actor, p); err != nil {
+				return err
+			}
+		}
+		return w.audit(actor, "resident.reissue", residentObject(residentID), map[string]any{"revoked": len(ids), "offers": len(pending)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Offer, len(pending))
+	for i, p := range pending {
+		out[i] = p.offer
+	}
+	return out, nil
+}
