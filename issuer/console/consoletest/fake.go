@@ -1,0 +1,540 @@
+// Package consoletest provides Fake, an in-memory issuer.API for testing the
+// staff console (package issuer/console) and for the browser test under e2e/
+// without the SQLite-backed issuer service.
+//
+// Fake behaves like the service where the console can tell: it checks
+// passwords, sessions and roles, validates claims with schemas.Validate and
+// DIDs with the did package (answering *issuer.Error with field details), and
+// stores nothing for bad input. It does not sign: the credentials it returns
+// are unsigned JSON documents marked as test data. It is for tests only.
+package consoletest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cityid/cityid/did"
+	"github.com/cityid/cityid/issuer"
+	"github.com/cityid/cityid/schemas"
+)
+
+// Call is one state-changing call the fake received.
+type Call struct {
+	Method string
+	Actor  issuer.Actor
+	Arg    string
+}
+
+type staffEntry struct {
+	staff    issuer.Staff
+	password string
+}
+
+type sessionEntry struct {
+	staffID int64
+	session issuer.Session
+}
+
+// Fake is an in-memory issuer.API. The zero value is not usable; call New.
+type Fake struct {
+	// Now is the clock; tests may replace it before use.
+	Now func() time.Time
+
+	mu        sync.Mutex
+	staff     []*staffEntry
+	sessions  map[string]sessionEntry
+	residents []issuer.Resident
+	records   []issuer.Record
+	offers    []issuer.Offer
+	calls     []Call
+	nextIndex int
+}
+
+var _ issuer.API = (*Fake)(nil)
+
+// New returns an empty fake.
+func New() *Fake {
+	return &Fake{Now: time.Now, sessions: map[string]sessionEntry{}}
+}
+
+// AddStaff creates an account directly (no actor, no call recorded).
+func (f *Fake) AddStaff(username, password string, role issuer.Role) *issuer.Staff {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.addStaffLocked(username, password, role)
+}
+
+func (f *Fake) addStaffLocked(username, password string, role issuer.Role) *issuer.Staff {
+	e := &staffEntry{
+		staff:    issuer.Staff{ID: int64(len(f.staff) + 1), Username: username, Role: role, Created: f.Now()},
+		password: password,
+	}
+	f.staff = append(f.staff, e)
+	s := e.staff
+	return &s
+}
+
+// Calls returns the state-changing calls received so far.
+func (f *Fake) Calls() []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
+
+// Offers returns every offer made so far, with its PIN.
+func (f *Fake) Offers() []issuer.Offer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.offers)
+}
+
+func (f *Fake) record(method string, actor issuer.Actor, arg string) {
+	f.calls = append(f.calls, Call{Method: method, Actor: actor, Arg: arg})
+}
+
+func errf(code string, status int, format string, args ...any) *issuer.Error {
+	return &issuer.Error{Code: code, Status: status, Message: fmt.Sprintf(format, args...)}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func uuidURN() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return "urn:uuid:" + h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// DID implements issuer.API.
+func (f *Fake) DID() string { return "did:web:issuer.test" }
+
+// PublicURL implements issuer.API.
+func (f *Fake) PublicURL() string { return "https://issuer.test" }
+
+// Authenticate implements issuer.API.
+func (f *Fake) Authenticate(_ context.Context, username, password string) (*issuer.Staff, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, e := range f.staff {
+		if e.staff.Username == username && !e.staff.Disabled &&
+			subtle.ConstantTimeCompare([]byte(e.password), []byte(password)) == 1 {
+			s := e.staff
+			return &s, nil
+		}
+	}
+	return nil, errf(issuer.CodeUnauthorized, http.StatusUnauthorized, "the username or password is wrong")
+}
+
+// NewSession implements issuer.API.
+func (f *Fake) NewSession(_ context.Context, staff *issuer.Staff) (issuer.Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := issuer.Session{Token: randomHex(32), CSRF: randomHex(32), Expires: f.Now().Add(8 * time.Hour)}
+	f.sessions[s.Token] = sessionEntry{staffID: staff.ID, session: s}
+	return s, nil
+}
+
+// LookupSession implements issuer.API.
+func (f *Fake) LookupSession(_ context.Context, token string) (*issuer.Staff, issuer.Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	e, ok := f.sessions[token]
+	if !ok || !f.Now().Before(e.session.Expires) {
+		return nil, issuer.Session{}, errf(issuer.CodeUnauthorized, http.StatusUnauthorized, "the session is unknown or has expired")
+	}
+	for _, st := range f.staff {
+		if st.staff.ID == e.staffID && !st.staff.Disabled {
+			s := st.staff
+			return &s, e.session, nil
+		}
+	}
+	return nil, issuer.Session{}, errf(issuer.CodeUnauthorized, http.StatusUnauthorized, "the account is disabled")
+}
+
+// EndSession implements issuer.API.
+func (f *Fake) EndSession(_ context.Context, token string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.sessions, token)
+	f.record("EndSession", issuer.Actor{}, "")
+	return nil
+}
+
+func validRole(r issuer.Role) bool { return r == issuer.RoleAdmin || r == issuer.RoleClerk }
+
+// CreateStaff implements issuer.API.
+func (f *Fake) CreateStaff(_ context.Context, actor issuer.Actor, username, password string, role issuer.Role) (*issuer.Staff, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var fields []issuer.FieldError
+	if username == "" {
+		fields = append(fields, issuer.FieldError{Path: "username", Message: "is required"})
+	}
+	if len(password) < 8 {
+		fields = append(fields, issuer.FieldError{Path: "password", Message: "must be at least 8 characters"})
+	}
+	if !validRole(role) {
+		fields = append(fields, issuer.FieldError{Path: "role", Message: "must be admin or clerk"})
+	}
+	if fields != nil {
+		e := errf(issuer.CodeInvalidRequest, 400, "the new account is not valid")
+		e.Fields = fields
+		return nil, e
+	}
+	for _, e := range f.staff {
+		if e.staff.Username == username {
+			return nil, errf(issuer.CodeConflict, http.StatusConflict, "there is already an account called %q", username)
+		}
+	}
+	f.record("CreateStaff", actor, username)
+	return f.addStaffLocked(username, password, role), nil
+}
+
+// SetRole implements issuer.API.
+func (f *Fake) SetRole(_ context.Context, actor issuer.Actor, username string, role issuer.Role) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !validRole(role) {
+		e := errf(issuer.CodeInvalidRequest, 400, "the role must be admin or clerk")
+		e.Fields = []issuer.FieldError{{Path: "role", Message: "must be admin or clerk"}}
+		return e
+	}
+	for _, e := range f.staff {
+		if e.staff.Username == username {
+			e.staff.Role = role
+			f.record("SetRole", actor, username+"="+string(role))
+			return nil
+		}
+	}
+	return errf(issuer.CodeNotFound, http.StatusNotFound, "there is no account called %q", username)
+}
+
+// ListStaff implements issuer.API.
+func (f *Fake) ListStaff(context.Context) ([]issuer.Staff, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]issuer.Staff, len(f.staff))
+	for i, e := range f.staff {
+		out[i] = e.staff
+	}
+	return out, nil
+}
+
+// Enrol implements issuer.API.
+func (f *Fake) Enrol(_ context.Context, actor issuer.Actor, name, reference string) (*issuer.Resident, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if strings.TrimSpace(name) == "" {
+		e := errf(issuer.CodeInvalidRequest, 400, "the resident's name is required")
+		e.Fields = []issuer.FieldError{{Path: "name", Message: "is required"}}
+		return nil, e
+	}
+	r := issuer.Resident{ID: int64(len(f.residents) + 1), Name: name, Reference: reference, Created: f.Now()}
+	f.residents = append(f.residents, r)
+	f.record("Enrol", actor, name)
+	return &r, nil
+}
+
+// Resident implements issuer.API.
+func (f *Fake) Resident(_ context.Context, id int64) (*issuer.Resident, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.residentLocked(id)
+}
+
+func (f *Fake) residentLocked(id int64) (*issuer.Resident, error) {
+	if id < 1 || id > int64(len(f.residents)) {
+		return nil, errf(issuer.CodeNotFound, http.StatusNotFound, "there is no resident number %d", id)
+	}
+	r := f.residents[id-1]
+	return &r, nil
+}
+
+// checkClaims validates claims like the service: unknown type, then schema.
+func checkClaims(typeName string, claims map[string]any) error {
+	err := schemas.Validate(typeName, claims)
+	var ve *schemas.ValidationError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, schemas.ErrUnknownType):
+		return errf(issuer.CodeUnknownType, 400, "%s is not a credential type of this city", typeName)
+	case errors.As(err, &ve):
+		e := errf(issuer.CodeInvalidClaims, 400, "the claims are not valid for %s", typeName)
+		for _, fe := range ve.Fields {
+			e.Fields = append(e.Fields, issuer.FieldError{Path: fe.Path, Message: fe.Message})
+		}
+		return e
+	default:
+		return err
+	}
+}
+
+// Issue implements issuer.API.
+func (f *Fake) Issue(_ context.Context, actor issuer.Actor, req issuer.IssueRequest) (*issuer.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := checkClaims(req.Type, req.Claims); err != nil {
+		return nil, err
+	}
+	if _, err := did.Parse(req.Subject); err != nil {
+		e := errf(issuer.CodeInvalidDID, 400, "the subject is not a DID: %v", err)
+		e.Fields = []issuer.FieldError{{Path: "subject", Message: "must be a DID like did:key:z6Mk..."}}
+		return nil, e
+	}
+	if req.Format != issuer.FormatLDP && req.Format != issuer.FormatSDJWT {
+		e := errf(issuer.CodeInvalidRequest, 400, "unknown format %q", req.Format)
+		e.Fields = []issuer.FieldError{{Path: "format", Message: "must be ldp_vc or dc+sd-jwt"}}
+		return nil, e
+	}
+	if req.ResidentID != 0 {
+		if _, err := f.residentLocked(req.ResidentID); err != nil {
+			return nil, err
+		}
+	}
+	rec := f.newRecordLocked(req.Type, req.Subject, req.Format, req.ResidentID, req.Claims)
+	f.record("Issue", actor, rec.ID)
+	return &rec, nil
+}
+
+func (f *Fake) newRecordLocked(typ, subject string, format issuer.Format, residentID int64, claims map[string]any) issuer.Record {
+	subj := map[string]any{"id": subject}
+	for k, v := range claims {
+		subj[k] = v
+	}
+	id := uuidURN()
+	now := f.Now().UTC().Truncate(time.Second)
+	doc, _ := json.MarshalIndent(map[string]any{
+		"@context":          []string{"https://www.w3.org/ns/credentials/v2", "https://cityid.dev/ns/v1"},
+		"id":                id,
+		"type":              []string{"VerifiableCredential", typ},
+		"issuer":            f.DID(),
+		"validFrom":         now.Format(time.RFC3339),
+		"credentialSubject": subj,
+		"description":       "unsigned test credential from consoletest.Fake",
+	}, "", "  ")
+	if format == issuer.FormatSDJWT {
+		doc = []byte("eyJhbGciOiJub25lIn0.test-only." + hex.EncodeToString(doc[:16]) + "~")
+	}
+	rec := issuer.Record{
+		ID: id, Type: typ, Subject: subject, Format: format, ResidentID: residentID,
+		StatusIndex: f.nextIndex, State: issuer.StateActive, IssuedAt: now, Credential: doc,
+	}
+	f.nextIndex++
+	f.records = append(f.records, rec)
+	return rec
+}
+
+// Get implements issuer.API.
+func (f *Fake) Get(_ context.Context, id string) (*issuer.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.findLocked(id)
+	if i < 0 {
+		return nil, errf(issuer.CodeNotFound, http.StatusNotFound, "there is no credential %s", id)
+	}
+	r := f.records[i]
+	return &r, nil
+}
+
+func (f *Fake) findLocked(id string) int {
+	for i, r := range f.records {
+		if r.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Search implements issuer.API. Newest first.
+func (f *Fake) Search(_ context.Context, q issuer.Query) ([]issuer.Record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	text := strings.ToLower(q.Text)
+	var out []issuer.Record
+	for i := len(f.records) - 1; i >= 0 && len(out) < limit; i-- {
+		r := f.records[i]
+		if q.Type != "" && r.Type != q.Type || q.State != "" && r.State != q.State ||
+			q.ResidentID != 0 && r.ResidentID != q.ResidentID {
+			continue
+		}
+		if text != "" {
+			hay := strings.ToLower(r.ID + " " + r.Subject)
+			if r.ResidentID > 0 {
+				res := f.residents[r.ResidentID-1]
+				hay += " " + strings.ToLower(res.Name+" "+res.Reference)
+			}
+			if !strings.Contains(hay, text) {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Revoke implements issuer.API.
+func (f *Fake) Revoke(_ context.Context, actor issuer.Actor, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.findLocked(id)
+	if i < 0 {
+		return errf(issuer.CodeNotFound, http.StatusNotFound, "there is no credential %s", id)
+	}
+	f.records[i].State = issuer.StateRevoked
+	f.record("Revoke", actor, id)
+	return nil
+}
+
+// Suspend implements issuer.API.
+func (f *Fake) Suspend(_ context.Context, actor issuer.Actor, id string, suspended bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.findLocked(id)
+	if i < 0 {
+		return errf(issuer.CodeNotFound, http.StatusNotFound, "there is no credential %s", id)
+	}
+	if f.records[i].State == issuer.StateRevoked {
+		return errf(issuer.CodeConflict, http.StatusConflict, "the credential is revoked; it cannot be suspended or reinstated")
+	}
+	f.records[i].State = issuer.StateActive
+	if suspended {
+		f.records[i].State = issuer.StateSuspended
+	}
+	f.record("Suspend", actor, fmt.Sprintf("%s=%t", id, suspended))
+	return nil
+}
+
+// Reissue implements issuer.API.
+func (f *Fake) Reissue(_ context.Context, actor issuer.Actor, residentID int64) ([]issuer.Offer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, err := f.residentLocked(residentID); err != nil {
+		return nil, err
+	}
+	var offers []issuer.Offer
+	for i, r := range f.records {
+		if r.ResidentID != residentID || r.State == issuer.StateRevoked {
+			continue
+		}
+		f.records[i].State = issuer.StateRevoked
+		offers = append(offers, f.newOfferLocked(r.Type, residentID))
+	}
+	f.record("Reissue", actor, fmt.Sprint(residentID))
+	return offers, nil
+}
+
+func (f *Fake) newOfferLocked(typeName string, residentID int64) issuer.Offer {
+	code := randomHex(16)
+	offer, _ := json.Marshal(map[string]any{
+		"credential_issuer":            f.PublicURL(),
+		"credential_configuration_ids": []string{typeName + "_ldp_vc"},
+		"grants": map[string]any{
+			"urn:ietf:params:oauth:grant-type:pre-authorized_code": map[string]any{
+				"pre-authorized_code": code,
+				"tx_code":             map[string]any{"input_mode": "numeric", "length": 6},
+			},
+		},
+	})
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		panic(err)
+	}
+	o := issuer.Offer{
+		ID:         uuidURN(),
+		URI:        "openid-credential-offer://?credential_offer=" + url.QueryEscape(string(offer)),
+		TxCode:     fmt.Sprintf("%06d", n),
+		Type:       typeName,
+		ResidentID: residentID,
+		Expires:    f.Now().Add(15 * time.Minute),
+	}
+	f.offers = append(f.offers, o)
+	return o
+}
+
+// CreateOffer implements issuer.API.
+func (f *Fake) CreateOffer(_ context.Context, actor issuer.Actor, typeName string, claims map[string]any, residentID int64) (*issuer.Offer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := checkClaims(typeName, claims); err != nil {
+		return nil, err
+	}
+	if residentID != 0 {
+		if _, err := f.residentLocked(residentID); err != nil {
+			return nil, err
+		}
+	}
+	o := f.newOfferLocked(typeName, residentID)
+	f.record("CreateOffer", actor, typeName)
+	return &o, nil
+}
+
+var errNotInFake = errors.New("consoletest: not implemented by the fake (the console does not use it)")
+
+// RedeemPreAuthorizedCode implements issuer.API; the console never calls it.
+func (f *Fake) RedeemPreAuthorizedCode(context.Context, string, string) (*issuer.TokenGrant, error) {
+	return nil, errNotInFake
+}
+
+// NewNonce implements issuer.API; the console never calls it.
+func (f *Fake) NewNonce(context.Context) (string, error) { return "", errNotInFake }
+
+// IssueForToken implements issuer.API; the console never calls it.
+func (f *Fake) IssueForToken(context.Context, string, string, issuer.Format, issuer.HolderProof, string) (*issuer.Record, error) {
+	return nil, errNotInFake
+}
+
+// StatusListCredential implements issuer.API; the console never calls it.
+func (f *Fake) StatusListCredential(context.Context, string) ([]byte, error) {
+	return nil, errNotInFake
+}
+
+// Bundle implements issuer.API; the console never calls it.
+func (f *Fake) Bundle(context.Context) ([]byte, error) { return nil, errNotInFake }
+
+// VerifyAudit implements issuer.API; the console never calls it.
+func (f *Fake) VerifyAudit(context.Context) (issuer.AuditReport, error) {
+	return issuer.AuditReport{}, errNotInFake
+}
+
+// Bootstrap creates the first admin when secret matches, like the service's
+// one-time bootstrap secret; it is the console's Options.Bootstrap in tests.
+func (f *Fake) Bootstrap(secret string) func(ctx context.Context, got, username, password string) (*issuer.Staff, error) {
+	return func(ctx context.Context, got, username, password string) (*issuer.Staff, error) {
+		f.mu.Lock()
+		used := len(f.staff) > 0
+		f.mu.Unlock()
+		if used || subtle.ConstantTimeCompare([]byte(secret), []byte(got)) != 1 {
+			e := errf(issuer.CodeForbidden, http.StatusForbidden, "the bootstrap secret is wrong or was already used")
+			e.Fields = []issuer.FieldError{{Path: "secret", Message: "is wrong or was already used"}}
+			return nil, e
+		}
+		return f.CreateStaff(ctx, issuer.Actor{Kind: "system", Name: "bootstrap"}, username, password, issuer.RoleAdmin)
+	}
+}
