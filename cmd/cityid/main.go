@@ -31,6 +31,7 @@ func commands() []command {
 		{"did", "work with DIDs (resolve)", runDID},
 		{"schemas", "work with the city's credential schemas (export)", runSchemas},
 		{"trust", "make, sign and inspect trust bundles", runTrust},
+		{"issuer", "run the city's issuer service and manage what it issues", runIssuer},
 	}
 }
 
