@@ -115,7 +115,7 @@ func (s *Service) issueBatch(ctx context.Context, actor Actor, reqs []IssueReque
 	for p := range queue {
 		r := BatchResult{Index: p.i, Err: p.err}
 		if p.err == nil {
-			if err := <-p.ch; err != nil {
+			if err := s.w.wait(p.ch); err != nil {
 				r.Err = err
 			} else {
 				r.Record = p.rec

@@ -162,3 +162,34 @@ func TestBootstrapIsSingleUse(t *testing.T) {
 		t.Fatalf("the bootstrapped admin cannot log in: %v", err)
 	}
 }
+
+func TestCloseWhileIssuing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHolder(t)
+	var wg sync.WaitGroup
+	ids := make(chan string, 200)
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec, err := s.Issue(ctx, cli, IssueRequest{Type: "AgeOverCredential", Subject: h.did, Claims: map[string]any{"ageOver21": true}, Format: FormatSDJWT})
+			if err == nil {
+				ids <- rec.ID
+			}
+		}()
+	}
+	s.Close()
+	wg.Wait() // no caller hangs
+	close(ids)
+	s2 := openAt(t, dir, testOptions())
+	for id := range ids {
+		if _, err := s2.Get(ctx, id); err != nil {
+			t.Fatalf("acknowledged %s lost: %v", id, err)
+		}
+	}
+}

@@ -132,7 +132,23 @@ func (w *writer) do(ctx context.Context, fn func(*wtx) error) error {
 	if err != nil {
 		return err
 	}
-	return <-ch
+	return w.wait(ch)
+}
+
+// wait returns a submitted job's result, or errClosed when the writer
+// stopped without running it (it was queued after the final drain).
+func (w *writer) wait(ch <-chan error) error {
+	select {
+	case err := <-ch:
+		return err
+	case <-w.done:
+		select {
+		case err := <-ch:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 func (w *writer) close() {
