@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -22,6 +23,21 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// json-get FILE FIELD VAR sets $VAR to a top-level string field of a JSON file.
+			"json-get": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: json-get FILE FIELD VAR")
+				}
+				var m map[string]any
+				if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &m); err != nil {
+					ts.Fatalf("json-get: %v", err)
+				}
+				v, ok := m[args[1]].(string)
+				if !ok {
+					ts.Fatalf("json-get: %s has no string field %q", args[0], args[1])
+				}
+				ts.Setenv(args[2], v)
+			},
 			// exits CODE PROG ARGS... runs PROG and checks its exact exit code.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
