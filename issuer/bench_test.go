@@ -22,7 +22,7 @@ func BenchmarkIssueDurable(b *testing.B) {
 			s := newService(b)
 			h := newHolder(b)
 			req := IssueRequest{Type: schemas.CityIDCredential, Subject: h.did, Claims: cityIDClaims(), Format: f}
-			b.SetParallelism(64) // 64 callers per core
+			b.SetParallelism(benchParallelism) // callers per core
 			b.ReportAllocs()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
@@ -66,3 +66,6 @@ func BenchmarkIssueBatch(b *testing.B) {
 		})
 	}
 }
+
+// benchParallelism is the number of concurrent callers per core.
+var benchParallelism = 64

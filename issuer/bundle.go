@@ -23,6 +23,19 @@ const BundleValidity = 30 * 24 * time.Hour
 // in use. Its version rises whenever its content changes (a status list was
 // re-signed, a type was added, ...).
 func (s *Service) Bundle(ctx context.Context) ([]byte, error) {
+	for range 5 {
+		out, err := s.bundle(ctx)
+		if !errors.Is(err, errStaleBundle) {
+			return out, err
+		}
+	}
+	return nil, errors.New("the status lists changed during every attempt to publish the bundle; try again")
+}
+
+// errStaleBundle: a status list changed while the bundle was assembled.
+var errStaleBundle = errors.New("stale bundle")
+
+func (s *Service) bundle(ctx context.Context) ([]byte, error) {
 	mk, err := did.EncodeMultikey(s.issuerSigner.Public())
 	if err != nil {
 		return nil, err
@@ -45,11 +58,13 @@ func (s *Service) Bundle(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		cred, err := s.StatusListCredential(ctx, id)
+	versions := make([]int64, len(ids))
+	for i, id := range ids {
+		cred, v, err := s.statusListCredential(ctx, id)
 		if err != nil {
 			return nil, err
 		}
+		versions[i] = v
 		b.Status = append(b.Status, trust.StatusList{ID: s.StatusListURL(id), Credential: json.RawMessage(cred)})
 	}
 	content, err := json.Marshal(b) // version and times are still zero
@@ -59,6 +74,25 @@ func (s *Service) Bundle(ctx context.Context) ([]byte, error) {
 	sum := sha256.Sum256(content)
 	hash := hex.EncodeToString(sum[:])
 	err = s.w.do(ctx, func(w *wtx) error {
+		// The version must never rise for content older than what a
+		// concurrent caller published: check the lists are still current.
+		var lists int
+		if err := w.queryRow("SELECT count(*) FROM status_lists").Scan(&lists); err != nil {
+			return err
+		}
+		if lists != len(ids) {
+			return errStaleBundle
+		}
+		for i, id := range ids {
+			p, n, _ := parseStatusListID(id)
+			var v int64
+			if err := w.queryRow("SELECT version FROM status_lists WHERE purpose = ? AND list = ?", p, n).Scan(&v); err != nil {
+				return err
+			}
+			if v != versions[i] {
+				return errStaleBundle
+			}
+		}
 		var version uint64
 		var old string
 		err := w.queryRow("SELECT version, content_hash FROM bundle_state WHERE id = 1").Scan(&version, &old)

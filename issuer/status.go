@@ -220,9 +220,16 @@ func parseStatusListID(id string) (purpose string, list int, ok bool) {
 // when the list changed since it was last signed, or when the last
 // signature is older than a day; validUntil is a week after signing.
 func (s *Service) StatusListCredential(ctx context.Context, id string) ([]byte, error) {
+	b, _, err := s.statusListCredential(ctx, id)
+	return b, err
+}
+
+// statusListCredential is StatusListCredential, also returning the list
+// version the credential shows.
+func (s *Service) statusListCredential(ctx context.Context, id string) ([]byte, int64, error) {
 	purpose, list, ok := parseStatusListID(id)
 	if !ok {
-		return nil, errorf(CodeNotFound, "there is no status list %q", truncate(id, 40))
+		return nil, 0, errorf(CodeNotFound, "there is no status list %q", truncate(id, 40))
 	}
 	var bits, signed []byte
 	var version int64
@@ -230,18 +237,18 @@ func (s *Service) StatusListCredential(ctx context.Context, id string) ([]byte, 
 	err := s.db.Read.QueryRowContext(ctx, "SELECT bits, version, signed, signed_version, signed_at FROM status_lists WHERE purpose = ? AND list = ?",
 		purpose, list).Scan(&bits, &version, &signed, &signedVersion, &signedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errorf(CodeNotFound, "there is no status list %q", id)
+		return nil, 0, errorf(CodeNotFound, "there is no status list %q", id)
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	now := s.now()
 	if signed != nil && signedVersion.Int64 == version && now.Sub(time.Unix(0, signedAt.Int64)) < statusListRefresh {
-		return signed, nil
+		return signed, version, nil
 	}
 	out, err := s.signStatusList(id, purpose, bits, now)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Store it unless another signer got there with a newer version.
 	err = s.w.do(ctx, func(w *wtx) error {
@@ -250,9 +257,9 @@ func (s *Service) StatusListCredential(ctx context.Context, id string) ([]byte, 
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, nil
+	return out, version, nil
 }
 
 func (s *Service) signStatusList(id, purpose string, bits []byte, now time.Time) ([]byte, error) {
