@@ -7,6 +7,19 @@ package issuer
 //
 // Many concurrent callers (an HTTP server's clients, SetParallelism) share
 // each commit through the group-commit writer.
+//
+// Figures (2026-11-22, the 2-core development machine shared with other
+// work, median of 3 runs of 5000 CityIDCredentials each, creds/s):
+//
+//	                        default GOGC   GOGC=400
+//	IssueDurable dc+sd-jwt        10 072     11 941
+//	IssueDurable ldp_vc            2 883      3 186
+//	IssueBatch   dc+sd-jwt        10 309     15 029
+//	IssueBatch   ldp_vc            2 664      3 456
+//
+// ldp_vc is bound by the eddsa-rdfc-2022 signature (about 480 µs of CPU
+// with the two status entries, most of it JSON-LD expansion in
+// credential/ld); the garbage it makes is why GOGC helps.
 
 import (
 	"context"

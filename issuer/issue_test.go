@@ -284,3 +284,55 @@ func TestStatusIndexesUniqueUnderConcurrency(t *testing.T) {
 		t.Errorf("%d transactions for %d concurrent issues: no group commit", g, n)
 	}
 }
+
+func TestIssueBatchReportsBadRowsAndIssuesTheRest(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	h := newHolder(t)
+	reqs := make([]IssueRequest, 300)
+	for i := range reqs {
+		reqs[i] = IssueRequest{Type: schemas.AgeOverCredential, Subject: h.did, Claims: map[string]any{"ageOver18": true}, Format: FormatSDJWT}
+		if i%3 == 0 {
+			reqs[i].Format = FormatLDP
+		}
+	}
+	reqs[7].Claims = map[string]any{"ageOver18": "yes"}
+	reqs[150].Subject = "did:example:123"
+	var calls, last int
+	res, err := s.IssueBatch(ctx, cli, reqs, func(done, total int) {
+		calls++
+		if done != last+1 || total != len(reqs) {
+			t.Errorf("progress %d/%d after %d", done, total, last)
+		}
+		last = done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != len(reqs) {
+		t.Fatalf("%d progress calls", calls)
+	}
+	for i, r := range res {
+		switch {
+		case r.Index != i:
+			t.Fatalf("result %d has index %d", i, r.Index)
+		case i == 7:
+			wantCode(t, r.Err, CodeInvalidClaims)
+		case i == 150:
+			wantCode(t, r.Err, CodeInvalidDID)
+		case r.Err != nil || r.Record == nil:
+			t.Fatalf("request %d: %v", i, r.Err)
+		}
+	}
+	if n := count(t, s, "credentials"); n != len(reqs)-2 {
+		t.Fatalf("%d credentials stored", n)
+	}
+	_, err = s.IssueBatch(ctx, Actor{Kind: "wallet"}, reqs, nil)
+	wantCode(t, err, CodeForbidden)
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	res, err = s.IssueBatch(cctx, cli, reqs[:10], nil)
+	if err == nil || res[1].Err == nil {
+		t.Fatalf("cancelled batch: %v %+v", err, res[1])
+	}
+}

@@ -105,6 +105,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Service, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("issuer: creating the data directory: %w", err)
 	}
+	if fi, err := os.Stat(dir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		s.log.Warn("the data directory is readable by other users; it holds the sealed keys and the bootstrap secret", "dir", dir, "mode", fi.Mode().Perm().String())
+	}
 	unlock, err := lockDir(filepath.Join(dir, lockFile))
 	if err != nil {
 		return nil, fmt.Errorf("issuer: locking %s for start-up: %w", dir, err)
