@@ -146,7 +146,7 @@ func TestCredentialContent(t *testing.T) {
 		}
 	}
 	// The holder can present with key binding: cnf is the subject's key.
-	pres, err := sdjwt.Present(string(rec.Credential), []string{"program"}, h.priv, sdjwt.KeyBindingOptions{Audience: "kiosk", Nonce: "n1"})
+	pres, err := sdjwt.Present(string(rec.Credential), []string{"program"}, h.priv, sdjwt.KeyBindingOptions{Audience: "kiosk", Nonce: "n1", IssuedAt: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,8 +280,10 @@ func TestStatusIndexesUniqueUnderConcurrency(t *testing.T) {
 	if err != nil || len(rep.Problems) > 0 || rep.Entries < n {
 		t.Fatalf("audit: %+v %v", rep, err)
 	}
-	if g := s.w.groups.Load(); g >= n {
-		t.Errorf("%d transactions for %d concurrent issues: no group commit", g, n)
+	// s stored 4/5 of the credentials; without group commit that takes at
+	// least one transaction each.
+	if g := s.w.groups.Load(); g >= n*4/5/2 {
+		t.Errorf("%d transactions for %d concurrent issues: group commit is not working", g, n*4/5)
 	}
 }
 
