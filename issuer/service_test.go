@@ -33,7 +33,7 @@ func TestFirstStartCreatesPrivateFilesAndSecondOpenReusesKeys(t *testing.T) {
 	if m := fileMode(t, dir); m != 0o700 {
 		t.Errorf("data directory mode %o, want 700", m)
 	}
-	for _, f := range []string{PassphraseFile, BootstrapSecretFile} {
+	for _, f := range []string{PassphraseFile, BootstrapSecretFile, DatabaseFile} {
 		if m := fileMode(t, filepath.Join(dir, f)); m != 0o600 {
 			t.Errorf("%s mode %o, want 600", f, m)
 		}

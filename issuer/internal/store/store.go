@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,6 +54,13 @@ func dsn(path string, write bool) string {
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string, readers int) (*DB, error) {
+	// The database holds residents' data: create it readable by the
+	// service's user only (SQLite gives its -wal and -shm files the same mode).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", path, err)
+	}
+	f.Close()
 	w, err := sql.Open("sqlite3", dsn(path, true))
 	if err != nil {
 		return nil, err
