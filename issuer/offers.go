@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/did"
+	"github.com/cityid/cityid/schemas"
 )
 
 // OpenID4VCI lifetimes and limits.
@@ -44,14 +45,17 @@ const (
 // ConfigurationID is the OpenID4VCI credential configuration id of a type in
 // a format: "ResidencyCredential_sd-jwt" or "ResidencyCredential_ldp".
 func ConfigurationID(typeName string, f Format) string {
-	if f == FormatSDJWT {
+	switch f {
+	case FormatSDJWT:
 		return typeName + configSuffixSDJWT
+	case FormatLDP:
+		return typeName + configSuffixLDP
 	}
-	return typeName + configSuffixLDP
+	return ""
 }
 
 // ParseConfigurationID splits a configuration id made by ConfigurationID. It
-// does not check that the type exists.
+// reports false unless id names a credential type of package schemas.
 func ParseConfigurationID(id string) (typeName string, f Format, ok bool) {
 	switch {
 	case strings.HasSuffix(id, configSuffixSDJWT):
@@ -61,7 +65,7 @@ func ParseConfigurationID(id string) (typeName string, f Format, ok bool) {
 	default:
 		return "", "", false
 	}
-	if typeName == "" || strings.ContainsAny(typeName, "_ \t\r\n") {
+	if _, known := schemas.Lookup(typeName); !known {
 		return "", "", false
 	}
 	return typeName, f, true

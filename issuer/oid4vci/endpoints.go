@@ -115,7 +115,7 @@ func (h *handler) credential(w http.ResponseWriter, r *http.Request) {
 		bad(proto.CodeInvalidEncryptionParameters, "this issuer does not encrypt credential responses")
 		return
 	}
-	typeName, format, ok := ParseConfigurationID(req.CredentialConfigurationID)
+	typeName, format, ok := issuer.ParseConfigurationID(req.CredentialConfigurationID)
 	if !ok {
 		bad(proto.CodeUnknownCredentialConfiguration,
 			"credential configuration "+req.CredentialConfigurationID+" is not in this issuer's metadata")

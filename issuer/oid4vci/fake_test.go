@@ -93,8 +93,8 @@ func (f *fakeBackend) offer(typeName string, claims map[string]any) (*proto.Cred
 	return &proto.CredentialOffer{
 		CredentialIssuer: f.url,
 		CredentialConfigurationIDs: []string{
-			oid4vci.ConfigurationID(typeName, issuer.FormatSDJWT),
-			oid4vci.ConfigurationID(typeName, issuer.FormatLDP),
+			issuer.ConfigurationID(typeName, issuer.FormatSDJWT),
+			issuer.ConfigurationID(typeName, issuer.FormatLDP),
 		},
 		Grants: &proto.Grants{PreAuthorizedCode: &proto.PreAuthorizedCodeGrant{
 			PreAuthorizedCode: code,

@@ -157,18 +157,18 @@ func TestMisconfiguredPublicURL(t *testing.T) {
 func TestConfigurationID(t *testing.T) {
 	for _, ty := range schemas.Types() {
 		for _, f := range []issuer.Format{issuer.FormatSDJWT, issuer.FormatLDP} {
-			id := oid4vci.ConfigurationID(ty.Name, f)
-			name, format, ok := oid4vci.ParseConfigurationID(id)
+			id := issuer.ConfigurationID(ty.Name, f)
+			name, format, ok := issuer.ParseConfigurationID(id)
 			if !ok || name != ty.Name || format != f {
 				t.Fatalf("%s: %s %s %v", id, name, format, ok)
 			}
 		}
 	}
-	if oid4vci.ConfigurationID("ResidencyCredential", "jwt_vc_json") != "" {
+	if issuer.ConfigurationID("ResidencyCredential", "jwt_vc_json") != "" {
 		t.Fatal("an id for an unknown format")
 	}
 	for _, bad := range []string{"", "_ldp", "_sd-jwt", "ResidencyCredential", "ResidencyCredential_jwt", "UnknownCredential_ldp", "residencycredential_ldp", "ResidencyCredential_ldp_ldp"} {
-		if _, _, ok := oid4vci.ParseConfigurationID(bad); ok {
+		if _, _, ok := issuer.ParseConfigurationID(bad); ok {
 			t.Errorf("%q accepted", bad)
 		}
 	}

@@ -1,50 +1,12 @@
 package oid4vci
 
 import (
-	"strings"
-
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/dataintegrity"
 	proto "github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/schemas"
 )
-
-// Suffixes of credential configuration ids, one per format.
-const (
-	SuffixSDJWT = "_sd-jwt"
-	SuffixLDP   = "_ldp"
-)
-
-// ConfigurationID returns the credential configuration id of a credential
-// type in a format: "<TypeName>_sd-jwt" for SD-JWT VC, "<TypeName>_ldp" for
-// a W3C credential with Data Integrity. It returns "" for another format.
-func ConfigurationID(typeName string, format issuer.Format) string {
-	switch format {
-	case issuer.FormatSDJWT:
-		return typeName + SuffixSDJWT
-	case issuer.FormatLDP:
-		return typeName + SuffixLDP
-	}
-	return ""
-}
-
-// ParseConfigurationID is the inverse of ConfigurationID. It reports false
-// unless id names a credential type of package schemas and a known format.
-func ParseConfigurationID(id string) (typeName string, format issuer.Format, ok bool) {
-	switch {
-	case strings.HasSuffix(id, SuffixSDJWT):
-		typeName, format = strings.TrimSuffix(id, SuffixSDJWT), issuer.FormatSDJWT
-	case strings.HasSuffix(id, SuffixLDP):
-		typeName, format = strings.TrimSuffix(id, SuffixLDP), issuer.FormatLDP
-	default:
-		return "", "", false
-	}
-	if _, known := schemas.Lookup(typeName); !known {
-		return "", "", false
-	}
-	return typeName, format, true
-}
 
 // Endpoint paths below the issuer's base path.
 const (
@@ -71,7 +33,7 @@ func issuerMetadata(issuerID, base string, opts Options) proto.IssuerMetadata {
 	proofs := map[string]proto.ProofType{proto.ProofTypeJWT: {ProofSigningAlgValuesSupported: proofAlgs}}
 	for _, t := range schemas.Types() {
 		display := []proto.Display{{Name: t.Title, Locale: opts.Locale, Description: t.Description}}
-		md.CredentialConfigurationsSupported[ConfigurationID(t.Name, issuer.FormatSDJWT)] = proto.CredentialConfiguration{
+		md.CredentialConfigurationsSupported[issuer.ConfigurationID(t.Name, issuer.FormatSDJWT)] = proto.CredentialConfiguration{
 			Format:                               proto.FormatSDJWT,
 			VCT:                                  credential.VCT(t.Name),
 			CredentialSigningAlgValuesSupported:  opts.SDJWTAlgs,
@@ -82,7 +44,7 @@ func issuerMetadata(issuerID, base string, opts Options) proto.IssuerMetadata {
 				Claims:  claimDescriptions(t.Claims, nil, opts.Locale),
 			},
 		}
-		md.CredentialConfigurationsSupported[ConfigurationID(t.Name, issuer.FormatLDP)] = proto.CredentialConfiguration{
+		md.CredentialConfigurationsSupported[issuer.ConfigurationID(t.Name, issuer.FormatLDP)] = proto.CredentialConfiguration{
 			Format: proto.FormatLDP,
 			CredentialDefinition: &proto.CredentialDefinition{
 				Context: []string{schemas.CredentialsV2URL, schemas.CityContextURL},
