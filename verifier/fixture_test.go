@@ -82,6 +82,7 @@ func newWorld(t tb) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	listVC["validUntil"] = now.Add(7 * 24 * time.Hour).Format(time.RFC3339)
 	signedList := w.signLDP(t, w.issuer, listVC)
 	listJSON, _ := json.Marshal(signedList)
 	mk, _ := did.EncodeMultikey(w.issuer.key.Public())

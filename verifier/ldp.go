@@ -58,7 +58,7 @@ func (v *Verifier) checkLDPCredential(r *Result, doc map[string]any) *credential
 	}
 	r.Checks.TrustedIssuer = v.checkTrusted(c.Issuer, c.CityType())
 	r.Checks.Validity = v.checkValidity(c.ValidFrom, c.ValidUntil)
-	r.Checks.Status = v.checkStatus(c)
+	r.Checks.Status = v.checkStatus(r, c)
 	return c
 }
 

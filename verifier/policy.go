@@ -70,9 +70,26 @@ type Policy struct {
 	// MaxPresentationAge bounds how old a holder's proof may be (default 5 minutes).
 	MaxPresentationAge time.Duration
 
+	// StatusMaxAge, when non-zero, makes a status list older than this stale
+	// (a list past its own validUntil is always stale).
+	StatusMaxAge time.Duration
+	// StaleStatus says what a stale status list does: StaleReject (the
+	// default) fails the status check; StaleWarn accepts with a warning, for
+	// deployments that prefer serving residents while offline for long.
+	StaleStatus StalePolicy
+
 	// UnsafeSkipStatus accepts credentials without checking revocation.
 	UnsafeSkipStatus bool
 }
+
+// StalePolicy says what to do with a stale status list.
+type StalePolicy int
+
+// Staleness policies.
+const (
+	StaleReject StalePolicy = iota
+	StaleWarn
+)
 
 // DefaultPolicy is the policy a counter kiosk starts from: the bundle's
 // issuers, every supported form, eddsa-rdfc-2022 and EdDSA/ES256, the system
@@ -131,7 +148,10 @@ func (p *Policy) check() error {
 			return bad("trusted issuer %q: %v", t.DID, err)
 		}
 	}
-	if p.ClockSkew < 0 || p.MaxAge < 0 || p.MaxPresentationAge < 0 {
+	if p.StaleStatus != StaleReject && p.StaleStatus != StaleWarn {
+		return bad("unknown staleness policy %d", p.StaleStatus)
+	}
+	if p.ClockSkew < 0 || p.MaxAge < 0 || p.MaxPresentationAge < 0 || p.StatusMaxAge < 0 {
 		return bad("durations must not be negative")
 	}
 	if p.MaxPresentationAge == 0 {

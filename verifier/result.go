@@ -2,6 +2,7 @@ package verifier
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/cityid/cityid/credential"
 )
@@ -41,6 +42,7 @@ const (
 	ReasonSuspended           Reason = "suspended"
 	ReasonStatusUnavailable   Reason = "status_unavailable"
 	ReasonStatusInvalid       Reason = "status_invalid"
+	ReasonStatusStale         Reason = "status_stale"
 	ReasonHolderMismatch      Reason = "holder_mismatch"
 	ReasonHolderProofMissing  Reason = "holder_proof_missing"
 	ReasonChallengeMismatch   Reason = "challenge_mismatch"
@@ -102,6 +104,9 @@ type Result struct {
 	Failures []Failure `json:"failures,omitempty"`
 	// Warnings are facts a clerk should know that do not fail verification.
 	Warnings []string `json:"warnings,omitempty"`
+	// StatusAsOf is when the oldest status list consulted was issued: how
+	// current the revocation check is.
+	StatusAsOf *time.Time `json:"status_as_of,omitempty"`
 }
 
 func (r *Result) named() []struct {

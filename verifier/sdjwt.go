@@ -73,7 +73,7 @@ func (v *Verifier) verifySDJWT(r *Result, s string) {
 			r.Claims[k] = val
 		}
 	}
-	r.Checks.Status = v.checkSDJWTStatus(ver.Status, iss)
+	r.Checks.Status = v.checkSDJWTStatus(r, ver.Status, iss)
 }
 
 func (v *Verifier) reportSDJWTError(r *Result, err error) {

@@ -18,12 +18,12 @@ const SDJWTStatusMechanism = "bitstring_status_list"
 
 // checkStatus checks each credentialStatus entry against the status list
 // credentials cached in the trust bundle. Nothing is fetched.
-func (v *Verifier) checkStatus(c *credential.Credential) CheckResult {
-	return v.checkStatusEntries(c.Status, c.Issuer)
+func (v *Verifier) checkStatus(r *Result, c *credential.Credential) CheckResult {
+	return v.checkStatusEntries(r, c.Status, c.Issuer)
 }
 
 // checkSDJWTStatus checks an SD-JWT VC's status claim.
-func (v *Verifier) checkSDJWTStatus(claim map[string]any, issuer string) CheckResult {
+func (v *Verifier) checkSDJWTStatus(r *Result, claim map[string]any, issuer string) CheckResult {
 	if claim == nil {
 		return skip("the credential has no status claim (it cannot be revoked)")
 	}
@@ -42,10 +42,12 @@ func (v *Verifier) checkSDJWTStatus(claim map[string]any, issuer string) CheckRe
 		}
 		entries = append(entries, m)
 	}
-	return v.checkStatusEntries(entries, issuer)
+	return v.checkStatusEntries(r, entries, issuer)
 }
 
-func (v *Verifier) checkStatusEntries(entries []map[string]any, issuer string) CheckResult {
+// checkStatusEntries checks entries against the cached lists of issuer,
+// applying the policy's staleness rule and reporting the lists' age in r.
+func (v *Verifier) checkStatusEntries(r *Result, entries []map[string]any, issuer string) CheckResult {
 	if len(entries) == 0 {
 		return skip("the credential has no status entry (it cannot be revoked)")
 	}
@@ -57,11 +59,14 @@ func (v *Verifier) checkStatusEntries(entries []map[string]any, issuer string) C
 		if err != nil {
 			return fail(ReasonStatusInvalid, "the credential's status entry is not valid: "+err.Error())
 		}
-		list, res := v.statusList(entry.ListCredential, issuer)
+		cached, res := v.statusList(entry.ListCredential, issuer)
 		if res.Outcome == Failed {
 			return res
 		}
-		value, err := list.Status(entry)
+		if res := v.checkFreshness(r, cached); res.Outcome == Failed {
+			return res
+		}
+		value, err := cached.list.Status(entry)
 		if err != nil {
 			return fail(ReasonStatusInvalid, "the status list cannot be read for this credential: "+err.Error())
 		}
@@ -80,15 +85,45 @@ func (v *Verifier) checkStatusEntries(entries []map[string]any, issuer string) C
 	return pass()
 }
 
-// statusList returns the parsed subject of the verified status list
-// credential at url, which must be issued by issuer.
-func (v *Verifier) statusList(url, issuer string) (*status.ListSubject, CheckResult) {
+// checkFreshness applies the staleness policy to a status list: one past its
+// validUntil, or older than Policy.StatusMaxAge, is stale. Stale lists fail
+// the check under StaleReject and add a warning under StaleWarn. The age of
+// the oldest list consulted is reported in r.StatusAsOf.
+func (v *Verifier) checkFreshness(r *Result, l *cachedList) CheckResult {
+	if l.validFrom != nil && (r.StatusAsOf == nil || l.validFrom.Before(*r.StatusAsOf)) {
+		asOf := *l.validFrom
+		r.StatusAsOf = &asOf
+	}
+	now := v.now()
+	stale := ""
+	switch {
+	case l.validUntil != nil && now.After(*l.validUntil):
+		stale = fmt.Sprintf("the revocation list expired on %s", l.validUntil.UTC().Format(time.DateOnly))
+	case v.p.StatusMaxAge > 0 && l.validFrom != nil && now.Sub(*l.validFrom) > v.p.StatusMaxAge:
+		stale = fmt.Sprintf("the revocation list is %s old, older than this verifier accepts", roundAge(now.Sub(*l.validFrom)))
+	default:
+		return pass()
+	}
+	if v.p.StaleStatus == StaleWarn {
+		r.Warnings = append(r.Warnings, stale+": a recent revocation may not be known; load the city's current bundle")
+		return pass()
+	}
+	return fail(ReasonStatusStale, stale+"; load the city's current bundle")
+}
+
+// roundAge renders a duration as days or hours.
+func roundAge(d time.Duration) string {
+	if d >= 48*time.Hour {
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	return fmt.Sprintf("%d hours", int(d.Hours()))
+}
+
+// statusList returns the verified status list credential at url, which must
+// be issued by issuer. Freshness is judged by the caller.
+func (v *Verifier) statusList(url, issuer string) (*cachedList, CheckResult) {
 	if cached, ok := v.statusCache.Load(url); ok {
-		e := cached.(cachedList)
-		if e.validUntil != nil && v.now().After(*e.validUntil) {
-			return nil, fail(ReasonStatusUnavailable, "the cached status list has expired; load the city's current bundle")
-		}
-		return e.list, pass()
+		return cached.(*cachedList), pass()
 	}
 	var raw json.RawMessage
 	ok := false
@@ -116,9 +151,6 @@ func (v *Verifier) statusList(url, issuer string) (*status.ListSubject, CheckRes
 	if b := checkBinding(proof.VerificationMethod, issuer); b.Outcome != OK {
 		return nil, fail(ReasonStatusInvalid, "the cached status list is not signed by the issuer: "+b.Message)
 	}
-	if c.ValidUntil != nil && v.now().After(*c.ValidUntil) {
-		return nil, fail(ReasonStatusUnavailable, "the cached status list has expired; load the city's current bundle")
-	}
 	if c.ID != "" && c.ID != url {
 		return nil, fail(ReasonStatusInvalid, fmt.Sprintf("the cached status list's id %s does not match %s", c.ID, url))
 	}
@@ -129,12 +161,13 @@ func (v *Verifier) statusList(url, issuer string) (*status.ListSubject, CheckRes
 	if err != nil {
 		return nil, fail(ReasonStatusInvalid, "the cached status list is not readable: "+err.Error())
 	}
-	v.statusCache.Store(url, cachedList{list: list, validUntil: c.ValidUntil})
-	return list, pass()
+	cl := &cachedList{list: list, validFrom: c.ValidFrom, validUntil: c.ValidUntil}
+	v.statusCache.Store(url, cl)
+	return cl, pass()
 }
 
 // cachedList is a status list credential already verified by this Verifier.
 type cachedList struct {
-	list       *status.ListSubject
-	validUntil *time.Time
+	list                  *status.ListSubject
+	validFrom, validUntil *time.Time
 }
