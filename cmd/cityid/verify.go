@@ -23,6 +23,8 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	challenge := fs.String("challenge", "", "challenge (nonce) the presentation must carry")
 	audience := fs.String("audience", "", "audience (domain) the presentation must name")
 	requireHolder := fs.Bool("require-holder", false, "reject a credential shown without the holder's proof")
+	statusMaxAge := fs.Duration("status-max-age", 0, "treat revocation lists older than this as stale (e.g. 72h); lists past their own expiry are always stale")
+	stale := fs.String("stale", "reject", "what a stale revocation list does: reject, or warn (accept with a warning)")
 	pinned := fs.String("pinned", "", "directory of pinned did:web documents (*.json) for issuers outside the bundle; did:web is never fetched")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -44,6 +46,16 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	policy.Clock = now
 	policy.Challenge, policy.Audience = *challenge, *audience
 	policy.RequireHolderBinding = *requireHolder
+	policy.StatusMaxAge = *statusMaxAge
+	switch *stale {
+	case "reject":
+		policy.StaleStatus = verifier.StaleReject
+	case "warn":
+		policy.StaleStatus = verifier.StaleWarn
+	default:
+		fmt.Fprintf(stderr, "cityid verify: --stale %q: use reject or warn\n", *stale)
+		return exitUsage
+	}
 	for _, d := range issuers {
 		policy.TrustedIssuers = append(policy.TrustedIssuers, verifier.TrustedIssuer{DID: d})
 	}
