@@ -1,0 +1,345 @@
+package kiosk
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/schemas"
+	"github.com/cityid/cityid/verifier"
+)
+
+// Headlines of an Outcome.
+const (
+	HeadlineAccepted = "ACCEPTED"
+	HeadlineRefused  = "REFUSED"
+)
+
+// Reason codes of refusals the kiosk itself makes, beside the verifier's
+// (verifier.ReasonRevoked, verifier.ReasonChallengeMismatch, ...). Their
+// meaning is stable: logs and scripts match on them.
+const (
+	ReasonReplayed        verifier.Reason = "replayed"
+	ReasonEmpty           verifier.Reason = "empty"
+	ReasonTooLong         verifier.Reason = "too_long"
+	ReasonBundleExpired   verifier.Reason = "bundle_expired"
+	ReasonNoCode          verifier.Reason = "no_qr_code"
+	ReasonCodeUnreadable  verifier.Reason = "qr_unreadable"
+	ReasonImageUnreadable verifier.Reason = "image_unreadable"
+	ReasonNotVerified     verifier.Reason = "not_verified"
+)
+
+// Outcome is what a kiosk shows after a scan.
+type Outcome struct {
+	// Pass is true when the credential is accepted.
+	Pass bool
+	// Headline is HeadlineAccepted or HeadlineRefused.
+	Headline string
+	// Reason says in plain words why the code was refused (the first
+	// refusal), or what was checked when it was accepted.
+	Reason string
+	// ReasonCode is the stable code of the first refusal; empty on a pass.
+	ReasonCode verifier.Reason
+	// Advice tells the clerk what to do next after a refusal, when there
+	// is something to say.
+	Advice string
+	// Refusals lists every failed check, first the one Reason repeats.
+	Refusals []Refusal
+
+	// Type is the city credential type (e.g. ResidencyCredential) and
+	// TypeTitle its human title (e.g. "Residency"), when known.
+	Type, TypeTitle string
+	// Issuer is the issuer's name from the trust bundle, or its identifier.
+	Issuer string
+	// Format is the form the code was in.
+	Format credential.Format
+	// Claims are the claims the holder disclosed, in the schema's order,
+	// with human labels. Empty unless Pass: unverified claims are not shown.
+	Claims []Claim
+	// HolderBound is true when the holder proved possession of the
+	// credential's key (a code made by the resident's wallet).
+	HolderBound bool
+	// Warnings are facts the clerk should know, such as a stale revocation list.
+	Warnings []string
+	// StatusAsOf is when the revocation list used was issued.
+	StatusAsOf *time.Time
+
+	// CheckedAt is when the check ran (the kiosk's clock).
+	CheckedAt time.Time
+	// NextChallenge is the challenge to show for the next scan.
+	NextChallenge string
+}
+
+// Refusal is one reason a code was refused.
+type Refusal struct {
+	Code verifier.Reason
+	// Check is the verifier's check that failed (e.g. "status"), if any.
+	Check string
+	// Text is a plain sentence.
+	Text string
+}
+
+// Claim is one disclosed claim, ready to show.
+type Claim struct {
+	Name  string // member name, e.g. "residentOf"
+	Label string // human label from the schema, e.g. "Resident of"
+	Value string // display text, e.g. "Springfield" or "Yes"
+}
+
+// advice is what a clerk should do after a refusal, by reason.
+var advice = map[verifier.Reason]string{
+	ReasonReplayed:                     "Ask the resident to show a new code from their wallet.",
+	ReasonEmpty:                        "Scan the code again.",
+	ReasonTooLong:                      "Scan one code at a time.",
+	ReasonBundleExpired:                "Load the city's current trust bundle on this kiosk.",
+	ReasonNoCode:                       "Pick an image that shows the whole QR code.",
+	ReasonCodeUnreadable:               "Ask for a sharper picture, or scan the code from the screen.",
+	ReasonImageUnreadable:              "Pick a PNG or JPEG image.",
+	verifier.ReasonMalformed:           "This is not a city credential code. Scan it again.",
+	verifier.ReasonUnsupportedFormat:   "This is not a city credential code. Scan it again.",
+	verifier.ReasonTooLarge:            "This is not a city credential code.",
+	verifier.ReasonBadSignature:        "Do not accept it: it was changed or forged.",
+	verifier.ReasonIssuerMismatch:      "Do not accept it: it may be forged.",
+	verifier.ReasonUntrustedIssuer:     "Do not accept it: the city does not trust its issuer.",
+	verifier.ReasonTypeNotAllowed:      "Do not accept it: its issuer may not issue this kind of credential.",
+	verifier.ReasonIssuerRetired:       "The resident can ask the city for a new credential.",
+	verifier.ReasonExpired:             "The resident can ask the city for a new credential.",
+	verifier.ReasonNotYetValid:         "Check this kiosk's clock; otherwise ask the resident to come back when it is valid.",
+	verifier.ReasonRevoked:             "Do not accept it. The resident can ask the issuing office why.",
+	verifier.ReasonSuspended:           "Do not accept it now. The resident can ask the issuing office why.",
+	verifier.ReasonStatusUnavailable:   "Load the city's current trust bundle on this kiosk.",
+	verifier.ReasonStatusStale:         "Load the city's current trust bundle on this kiosk.",
+	verifier.ReasonHolderMismatch:      "Do not accept it: it was shown from someone else's wallet.",
+	verifier.ReasonHolderProofMissing:  "This counter needs a code made by the resident's wallet with the challenge shown here.",
+	verifier.ReasonChallengeMismatch:   "Ask the resident to make a new code with the challenge shown here.",
+	verifier.ReasonPresentationExpired: "Ask the resident to make a new code in their wallet.",
+}
+
+// refusal is an Outcome for a refusal the kiosk makes itself.
+func refusal(code verifier.Reason, text string) Outcome {
+	return Outcome{
+		Headline:   HeadlineRefused,
+		Reason:     text,
+		ReasonCode: code,
+		Advice:     advice[code],
+		Refusals:   []Refusal{{Code: code, Text: text}},
+	}
+}
+
+// outcome turns a verifier Result into what the kiosk shows.
+func (k *Kiosk) outcome(res *verifier.Result) Outcome {
+	o := Outcome{
+		Format:      res.Format,
+		StatusAsOf:  res.StatusAsOf,
+		HolderBound: res.Checks.HolderBinding.Outcome == verifier.OK,
+		Type:        cityType(res.Types),
+	}
+	if t, ok := schemas.Lookup(o.Type); ok {
+		o.TypeTitle = t.Title
+	} else if o.Type != "" {
+		o.TypeTitle = clean(o.Type)
+	}
+	o.Issuer = clean(res.Issuer)
+	if iss, ok := k.bundle.Issuer(res.Issuer); ok && iss.Name != "" {
+		o.Issuer = clean(iss.Name)
+	}
+	for _, w := range res.Warnings {
+		o.Warnings = append(o.Warnings, sentence(clean(w)))
+	}
+	if res.Verified {
+		o.Pass, o.Headline = true, HeadlineAccepted
+		o.Reason = passReason(res)
+		o.Claims = labelClaims(o.Type, res.Claims)
+		return o
+	}
+	o.Headline = HeadlineRefused
+	for _, f := range res.Failures {
+		o.Refusals = append(o.Refusals, Refusal{Code: f.Reason, Check: f.Check, Text: sentence(clean(f.Message))})
+	}
+	if len(o.Refusals) == 0 {
+		o.Refusals = []Refusal{{Code: ReasonNotVerified, Text: "The credential could not be fully checked."}}
+	}
+	o.ReasonCode, o.Reason = o.Refusals[0].Code, o.Refusals[0].Text
+	o.Advice = advice[o.ReasonCode]
+	return o
+}
+
+// cityType returns the credential type other than VerifiableCredential.
+func cityType(types []string) string {
+	for _, t := range types {
+		if t != "VerifiableCredential" {
+			return t
+		}
+	}
+	return ""
+}
+
+// passReason says what was checked for an accepted credential.
+func passReason(res *verifier.Result) string {
+	parts := []string{"Signed by a trusted issuer", "within its dates"}
+	switch res.Checks.Status.Outcome {
+	case verifier.OK:
+		parts = append(parts, "not revoked")
+	default:
+		parts = append(parts, "with no revocation entry")
+	}
+	if res.Checks.HolderBinding.Outcome == verifier.OK {
+		parts = append(parts, "shown by its holder's wallet")
+	} else {
+		parts = append(parts, "shown without the holder's proof")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + ", " + parts[len(parts)-1] + "."
+}
+
+// labelClaims orders and labels claims by the type's schema; claims the
+// schema does not name follow, sorted.
+func labelClaims(typeName string, claims map[string]any) []Claim {
+	var out []Claim
+	done := map[string]bool{}
+	if t, ok := schemas.Lookup(typeName); ok {
+		for _, c := range t.Claims {
+			v, ok := claims[c.Name]
+			if !ok {
+				continue
+			}
+			done[c.Name] = true
+			out = append(out, Claim{Name: c.Name, Label: c.Title, Value: formatValue(v, c.Fields)})
+		}
+	}
+	var rest []string
+	for name := range claims {
+		if !done[name] {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		out = append(out, Claim{Name: clean(name), Label: clean(name), Value: formatValue(claims[name], nil)})
+	}
+	return out
+}
+
+// formatValue renders a claim value for a clerk: Yes/No for booleans, the
+// fields of an object in schema order, list items joined by commas.
+func formatValue(v any, fields []schemas.Claim) string {
+	return clean(format(v, fields, 0))
+}
+
+func format(v any, fields []schemas.Claim, depth int) string {
+	if depth > 4 {
+		return "…"
+	}
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case bool:
+		if x {
+			return "Yes"
+		}
+		return "No"
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			parts = append(parts, format(e, nil, depth+1))
+		}
+		return strings.Join(parts, ", ")
+	case map[string]any:
+		var parts []string
+		done := map[string]bool{}
+		for _, f := range fields {
+			if fv, ok := x[f.Name]; ok {
+				parts = append(parts, format(fv, f.Fields, depth+1))
+				done[f.Name] = true
+			}
+		}
+		var rest []string
+		for name := range x {
+			if !done[name] {
+				rest = append(rest, name)
+			}
+		}
+		sort.Strings(rest)
+		for _, name := range rest {
+			parts = append(parts, name+": "+format(x[name], nil, depth+1))
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+// maxText bounds any text shown from a scanned code.
+const maxText = 200
+
+// clean makes text from a scanned code safe to show: control characters
+// (which could move a terminal's cursor or fake a banner) and bidirectional
+// overrides become U+FFFD, and the text is cut at maxText characters.
+func clean(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == maxText {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case r == utf8.RuneError, unicode.IsControl(r), unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029':
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteRune(r)
+		}
+		n++
+	}
+	return b.String()
+}
+
+// sentence capitalises s and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[size:]
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "…") {
+		s += "."
+	}
+	return s
+}
+
+// logOutcome writes one log line per check: time, outcome, reason code and
+// credential type; claims and issuer only when the operator allowed it.
+func (k *Kiosk) logOutcome(o Outcome) {
+	attrs := []slog.Attr{
+		slog.String("checked_at", o.CheckedAt.UTC().Format(time.RFC3339)),
+		slog.String("outcome", strings.ToLower(o.Headline)),
+	}
+	if o.ReasonCode != "" {
+		attrs = append(attrs, slog.String("reason", string(o.ReasonCode)))
+	}
+	if o.Type != "" {
+		attrs = append(attrs, slog.String("type", o.Type))
+	}
+	if o.Format != "" {
+		attrs = append(attrs, slog.String("format", string(o.Format)))
+	}
+	if k.cfg.LogClaims {
+		attrs = append(attrs, slog.String("issuer", o.Issuer))
+		claims := make([]any, 0, len(o.Claims))
+		for _, c := range o.Claims {
+			claims = append(claims, slog.String(c.Name, c.Value))
+		}
+		attrs = append(attrs, slog.Group("claims", claims...))
+	}
+	k.log.LogAttrs(context.Background(), slog.LevelInfo, "kiosk check", attrs...)
+}
