@@ -32,6 +32,7 @@ func commands() []command {
 		{"schemas", "work with the city's credential schemas (export)", runSchemas},
 		{"trust", "make, sign and inspect trust bundles", runTrust},
 		{"issuer", "run the city's issuer service and manage what it issues", runIssuer},
+		{"kiosk", "check residents' codes at a counter (USB scanner or QR images)", runKiosk},
 	}
 }
 

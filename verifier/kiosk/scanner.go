@@ -146,10 +146,12 @@ func (d *display) ready(challenge string) error {
 
 func (d *display) show(o Outcome) error {
 	d.last, d.challenge = &o, o.NextChallenge
+	sep := "\n" // plain text: outcomes follow each other
 	if d.tty {
-		if _, err := io.WriteString(d.w, ansiClear); err != nil {
-			return err
-		}
+		sep = ansiClear
+	}
+	if _, err := io.WriteString(d.w, sep); err != nil {
+		return err
 	}
 	return render(d.w, o, d.width, d.tty)
 }
