@@ -33,6 +33,7 @@ func commands() []command {
 		{"trust", "make, sign and inspect trust bundles", runTrust},
 		{"issuer", "run the city's issuer service and manage what it issues", runIssuer},
 		{"kiosk", "check residents' codes at a counter (USB scanner or QR images)", runKiosk},
+		{"wallet", "hold credentials offline and present them (QR code, SD-JWT)", runWallet},
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,13 +9,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/cityid/cityid/credential/qrcode"
 	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/verifier"
 )
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("verify", stderr, "verify [--trust BUNDLE [--trust-root DID]] [--trust-issuer DID]... [--at RFC3339] FILE|-")
+	fs := newFlags("verify", stderr, "verify [--trust BUNDLE [--trust-root DID]] [--trust-issuer DID]... [--at RFC3339] FILE|-\n\nFILE is a credential or presentation (JSON, SD-JWT, or QR text), or a PNG/JPEG image of its QR code.")
 	bundlePath := fs.String("trust", "", "trust bundle file (the city's signed list of trusted issuers)")
 	root := fs.String("trust-root", "", "the city's root did:key the bundle must be signed by (default: the root named in the bundle, trusting the file as given)")
 	var issuers stringList
@@ -87,6 +89,14 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid verify: cannot read %s: %v\n", fs.Arg(0), err)
 		return exitUsage
 	}
+	if isImage(data) {
+		text, err := qrcode.Decode(bytes.NewReader(data))
+		if err != nil {
+			fmt.Fprintf(stderr, "cityid verify: %s is an image, but no QR code could be read from it: %v\n", fs.Arg(0), err)
+			return exitUsage
+		}
+		data = []byte(text)
+	}
 	res := v.Verify(context.Background(), data)
 	if policy.CheckProofsOnly {
 		res.Warnings = append(res.Warnings, "no trusted issuers were given (--trust BUNDLE or --trust-issuer DID): proofs were checked, but no credential can be accepted")
@@ -101,6 +111,12 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// isImage reports whether data is a PNG or JPEG file (a photo or
+// screenshot of a QR code) rather than a credential's text.
+func isImage(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) || bytes.HasPrefix(data, []byte{0xff, 0xd8, 0xff})
 }
 
 // loadBundle opens a trust bundle file, pinned to root when given.
