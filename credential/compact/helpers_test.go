@@ -2,6 +2,7 @@ package compact
 
 import (
 	"bytes"
+	"compress/zlib"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"testing"
@@ -210,3 +211,14 @@ func mutate(t testing.TB, text string, f func(e []any)) string {
 }
 
 func base45Encode(b []byte) string { return base45.Encode(b) }
+
+func zlibForTest(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := zlib.NewWriter(&b)
+	w.Write(data)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}

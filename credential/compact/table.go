@@ -136,8 +136,8 @@ func (s *claimSpec) compactValue(v any) (any, error) {
 	switch s.kind {
 	case kindText:
 		str, ok := v.(string)
-		if !ok {
-			return nil, errorf(ErrCredential, "%s must be text", s.name)
+		if !ok || !utf8.ValidString(str) {
+			return nil, errorf(ErrCredential, "%s must be UTF-8 text", s.name)
 		}
 		return str, nil
 	case kindDate:
