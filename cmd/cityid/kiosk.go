@@ -8,28 +8,18 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"time"
 
-	"github.com/cityid/cityid/verifier"
 	"github.com/cityid/cityid/verifier/kiosk"
 )
 
-const kioskUsage = "kiosk --trust BUNDLE [--trust-root DID] [--log-claims] [--stale warn|reject] [--status-max-age DURATION] [--require-holder] [--audience ID] [--at RFC3339] [IMAGE...]"
+const kioskUsage = "kiosk --trust BUNDLE [--trust-root DID] [--log-claims] [--stale warn|reject] [--status-max-age DURATION] [--require-holder] [--audience ID] [--challenge-every DURATION] [--at RFC3339] [IMAGE...]"
 
 // runKiosk is the counter kiosk on a terminal: it checks the QR code images
 // given as arguments, or else every line a keyboard-wedge scanner types on
 // standard input, and shows each outcome in large letters.
 func runKiosk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("kiosk", stderr, kioskUsage)
-	bundlePath := fs.String("trust", "", "trust bundle file (the city's signed list of trusted issuers); required")
-	root := fs.String("trust-root", "", "the city's root did:key the bundle must be signed by (default: trust the bundle file as given)")
-	logClaims := fs.Bool("log-claims", false, "also log the disclosed claims and the issuer (by default the log holds only time, outcome, reason code and credential type)")
-	stale := fs.String("stale", "reject", "what a stale revocation list does: reject (refuse) or warn (accept with a warning)")
-	statusMaxAge := fs.Duration("status-max-age", 0, "a revocation list older than this is stale, e.g. 72h (default: only a list past its own expiry)")
-	requireHolder := fs.Bool("require-holder", false, "refuse a credential shown without its holder's proof (a paper credential or a copied code)")
-	audience := fs.String("audience", "", "this kiosk's identifier, which a holder's proof must name when its format carries one")
-	maxAge := fs.Duration("max-presentation-age", 0, "how old a holder's proof may be (default 5m); codes are also remembered this long to refuse replays")
-	at := fs.String("at", "", "check as of this time (RFC 3339), instead of now; the clock then stands still")
+	flags := kiosk.BindFlags(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -37,36 +27,12 @@ func runKiosk(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid kiosk: "+format+"\n", a...)
 		return exitUsage
 	}
-	if *bundlePath == "" {
+	cfg, err := flags.Config()
+	if err != nil {
 		fs.Usage()
-		return fail("--trust BUNDLE is required: the kiosk trusts only the issuers in the city's bundle")
+		return fail("%v", err)
 	}
-	cfg := kiosk.Config{
-		TrustBundlePath:      *bundlePath,
-		PinnedRoot:           *root,
-		AllowUnpinnedUnsafe:  *root == "", // the operator handed us this file: it is the trusted channel
-		Audience:             *audience,
-		MaxPresentationAge:   *maxAge,
-		StatusMaxAge:         *statusMaxAge,
-		RequireHolderBinding: *requireHolder,
-		LogClaims:            *logClaims,
-		Logger:               slog.New(slog.NewTextHandler(stderr, nil)),
-	}
-	switch *stale {
-	case "reject":
-		cfg.Stale = verifier.StaleReject
-	case "warn":
-		cfg.Stale = verifier.StaleWarn
-	default:
-		return fail("--stale %q: use reject or warn", *stale)
-	}
-	if *at != "" {
-		t, err := time.Parse(time.RFC3339, *at)
-		if err != nil {
-			return fail("--at %q is not a time like 2026-11-22T10:00:00Z", *at)
-		}
-		cfg.Clock = func() time.Time { return t }
-	}
+	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	k, err := kiosk.New(cfg)
 	if err != nil {
 		return fail("%v", err)

@@ -64,6 +64,7 @@ func New(ctx context.Context, a fyne.App, k *kiosk.Kiosk) *UI {
 	u.build()
 	u.themed = container.NewThemeOverride(u.content, Theme())
 	u.win.SetContent(u.themed)
+	u.win.SetPadded(false) // the banner runs edge to edge
 	u.win.Resize(DefaultSize)
 	u.showReady()
 	u.focus()
