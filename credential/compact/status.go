@@ -3,6 +3,8 @@ package compact
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/cityid/cityid/credential/status"
@@ -174,8 +176,11 @@ func expandStatus(entries []statusEntry, resolve StatusFunc) ([]any, error) {
 			return nil, errorf(ErrUnknownStatusList, "the credential has status list %s, and VerifyOptions.StatusLists is not set", ref)
 		}
 		url, purpose, err := resolve(ref)
+		if errors.Is(err, ErrUnknownStatusList) {
+			return nil, err
+		}
 		if err != nil {
-			return nil, errorf(ErrUnknownStatusList, "status list %s: %v", ref, err)
+			return nil, fmt.Errorf("%w: status list %s: %w", ErrUnknownStatusList, ref, err)
 		}
 		if StatusRef(purpose, url) != ref {
 			return nil, errorf(ErrUnknownStatusList, "the StatusFunc answered %s (%s) for the reference %s, which is not its reference", url, purpose, ref)

@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -163,8 +165,11 @@ func (p *parsed) openClaims() ([]any, []claim, error) {
 func verifyIssuer(p *parsed, payload []byte, keys KeyFunc) (issuer, vm string, err error) {
 	kid := p.keyID()
 	issuer, vm, pub, err := keys(kid)
+	if errors.Is(err, ErrUnknownKey) {
+		return "", "", err
+	}
 	if err != nil {
-		return "", "", errorf(ErrUnknownKey, "issuer key %s: %v", kid, err)
+		return "", "", fmt.Errorf("%w: issuer key %s: %w", ErrUnknownKey, kid, err)
 	}
 	if got, err := KeyID(pub); err != nil || got != kid {
 		return "", "", errorf(ErrUnknownKey, "the KeyFunc answered a key whose id is %s, not %s", got, kid)
