@@ -3,9 +3,6 @@ package ld
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
-	"sync/atomic"
 
 	jsonld "github.com/piprate/json-gold/ld"
 )
@@ -47,7 +44,13 @@ var (
 //
 // The errors match ErrUnknownContext, ErrUndefinedTerm, ErrDroppedValue,
 // ErrInvalidJSONLD or ErrLimit.
-func Canonicalize(doc map[string]any) (out []byte, err error) {
+func Canonicalize(doc map[string]any) ([]byte, error) {
+	return canonicalize(doc, expandDocument)
+}
+
+// canonicalize is Canonicalize with the JSON-LD expansion step as a
+// parameter: the tests run it with json-gold's own Expand as the reference.
+func canonicalize(doc map[string]any, expand func(map[string]any) ([]any, error)) (out []byte, err error) {
 	if doc == nil {
 		return nil, fmt.Errorf("%w: the document is empty", ErrInvalidJSONLD)
 	}
@@ -63,21 +66,7 @@ func Canonicalize(doc map[string]any) (out []byte, err error) {
 		}
 	}()
 
-	input := doc
-	if ctxValue, ok := doc["@context"]; ok {
-		ctx, cached, err := activeContext(ctxValue)
-		if err != nil {
-			return nil, convertError(err, doc)
-		}
-		if cached {
-			input = make(map[string]any, len(doc))
-			for k, v := range doc {
-				input[k] = v
-			}
-			input["@context"] = ctx
-		}
-	}
-	expanded, err := processor.Expand(input, safeOptions)
+	expanded, err := expand(doc)
 	if err != nil {
 		return nil, convertError(err, doc)
 	}
@@ -101,82 +90,27 @@ func convertError(err error, doc map[string]any) error {
 	return fmt.Errorf("%w: %v", ErrInvalidJSONLD, err)
 }
 
-// Processed contexts are cached when a document's @context is one embedded
-// URL or a list of them: processing the VC 2.0 context on every call would
-// cost more than the rest of canonicalization. Inline contexts are processed
-// every time and never cached, so hostile input cannot grow the cache.
-const maxCachedContexts = 64
-
-type contextEntry struct {
-	once sync.Once
-	ctx  *jsonld.Context
-	err  error
-}
-
-var (
-	contextEntries    sync.Map // key -> *contextEntry
-	contextEntryCount atomic.Int32
-)
-
-// activeContext returns the processed context for the document-level
-// @context value v. cached reports whether ctx is a processed context; when
-// false the caller lets json-gold process v itself.
-func activeContext(v any) (ctx *jsonld.Context, cached bool, err error) {
-	key, ok := contextKey(v)
-	if !ok {
-		return nil, false, nil
+// expandDocument is json-gold's JsonLdProcessor.Expand of a document (a JSON
+// object, no base IRI, no expandContext), with expand.go's expansion, which
+// remembers the context processing json-gold repeats for every node.
+func expandDocument(doc map[string]any) ([]any, error) {
+	expanded, err := expandElement(emptyContext, "", doc, false, nil)
+	if err != nil {
+		return nil, err
 	}
-	e, found := contextEntries.Load(key)
-	if !found {
-		if contextEntryCount.Load() >= maxCachedContexts {
-			return nil, false, nil
-		}
-		var loaded bool
-		e, loaded = contextEntries.LoadOrStore(key, new(contextEntry))
-		if !loaded {
-			contextEntryCount.Add(1)
-		}
+	// The final steps of json-gold's expand.
+	expandedMap, isMap := expanded.(map[string]any)
+	if isMap && len(expandedMap) == 0 {
+		expanded = nil
 	}
-	entry := e.(*contextEntry)
-	entry.once.Do(func() {
-		entry.ctx, entry.err = jsonld.NewContext(nil, safeOptions).Parse(v)
-	})
-	if entry.err != nil {
-		return nil, false, entry.err
+	graph, hasGraph := expandedMap["@graph"]
+	if isMap && hasGraph && len(expandedMap) == 1 {
+		expanded = graph
+	} else if expanded == nil {
+		expanded = make([]any, 0)
 	}
-	// json-gold writes the processing mode into a context handed to it as
-	// an active context, so each call gets a shallow copy with its own
-	// Values; the term definitions are shared and only read.
-	c := *entry.ctx
-	values := *entry.ctx.Values
-	c.Values = &values
-	return &c, true, nil
-}
-
-// contextKey returns a cache key for a @context made of embedded URLs only.
-func contextKey(v any) (string, bool) {
-	switch t := v.(type) {
-	case string:
-		if _, err := embeddedContext(t); err == nil {
-			return t, true
-		}
-	case []any:
-		if len(t) == 0 || len(t) > 8 {
-			return "", false
-		}
-		var b strings.Builder
-		for _, item := range t {
-			s, ok := item.(string)
-			if !ok {
-				return "", false
-			}
-			if _, err := embeddedContext(s); err != nil {
-				return "", false
-			}
-			b.WriteString(s)
-			b.WriteByte('\n')
-		}
-		return b.String(), true
+	if expandedList, isList := expanded.([]any); isList {
+		return expandedList, nil
 	}
-	return "", false
+	return []any{expanded}, nil
 }

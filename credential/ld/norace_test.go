@@ -1,0 +1,5 @@
+//go:build !race
+
+package ld
+
+const raceEnabled = false
