@@ -96,8 +96,8 @@ func holderKeyBytes(pub crypto.PublicKey) ([]byte, error) {
 	return []byte(k), nil
 }
 
-// checkKeyDID checks that a verification method DID URL belongs to issuer
-// and, for did:key, that it is the key pub.
+// checkVerificationMethod checks that a verification method DID URL belongs
+// to issuer and, for did:key, that it is the key pub.
 func checkVerificationMethod(vm, issuer string, pub crypto.PublicKey) error {
 	u, err := did.ParseURL(vm)
 	if err != nil || u.Fragment == "" {
@@ -120,8 +120,9 @@ func checkVerificationMethod(vm, issuer string, pub crypto.PublicKey) error {
 	return nil
 }
 
-// coseSign signs payload as a detached untagged COSE_Sign1 with the
-// protected header {alg, kid} and returns its encoding (payload nil).
+// coseSign signs payload as an untagged COSE_Sign1 with the protected header
+// {alg, kid} and returns its encoding, with the payload attached or, when
+// attach is false, detached (null).
 func coseSign(signer crypto.Signer, payload []byte, attach bool) ([]byte, error) {
 	alg, err := algorithmFor(signer.Public())
 	if err != nil {

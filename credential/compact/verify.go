@@ -23,7 +23,9 @@ type VerifyOptions struct {
 	// Now is the verification time; zero means the current time.
 	Now time.Time
 	// Challenge is the challenge this verifier showed the holder, or empty.
-	// A holder-bound presentation must have been signed for exactly it.
+	// A holder-bound presentation must have been signed for exactly it. A
+	// credential without holder binding cannot answer a challenge; refuse
+	// those with RequireHolder where freshness matters.
 	Challenge string
 	// MaxAge bounds how far the holder's timestamp may be from Now, either
 	// way; zero means DefaultMaxAge.
