@@ -27,6 +27,9 @@ const (
 	FormatLDPPresentation Format = "ldp_vp"
 	// FormatSDJWT is an SD-JWT VC (RFC 9901 with the SD-JWT VC profile).
 	FormatSDJWT Format = "dc+sd-jwt"
+	// FormatQR is cityid's compact QR form (docs/compact-qr.md): a
+	// holder-bound presentation or a paper credential.
+	FormatQR Format = "cityid-qr"
 	// FormatUnknown is input that is none of the above.
 	FormatUnknown Format = ""
 )

@@ -16,7 +16,7 @@ var (
 	// VC 1.1 proof type Ed25519Signature2020 (off by default).
 	SupportedCryptosuites  = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"}
 	SupportedJWTAlgorithms = []string{"EdDSA", "ES256"}
-	SupportedFormats       = []credential.Format{credential.FormatLDP, credential.FormatLDPPresentation, credential.FormatSDJWT}
+	SupportedFormats       = []credential.Format{credential.FormatLDP, credential.FormatLDPPresentation, credential.FormatSDJWT, credential.FormatQR}
 )
 
 // TrustedIssuer trusts one issuer outside a trust bundle.

@@ -28,6 +28,10 @@ func (v *Verifier) verifyLDPPresentation(r *Result, data []byte) {
 		return
 	}
 	r.Checks.HolderBinding = v.checkHolderProof(doc, c)
+	if r.Checks.HolderBinding.Outcome == OK {
+		r.replayKey = data
+		r.replayUntil = v.now().Add(v.p.MaxPresentationAge + 2*v.p.ClockSkew)
+	}
 }
 
 func (v *Verifier) checkHolderProof(doc map[string]any, c *credential.Credential) CheckResult {

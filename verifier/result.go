@@ -49,6 +49,7 @@ const (
 	ReasonAudienceMismatch    Reason = "audience_mismatch"
 	ReasonPresentationExpired Reason = "presentation_too_old"
 	ReasonDisclosure          Reason = "invalid_disclosure"
+	ReasonReplayed            Reason = "replayed"
 )
 
 // CheckResult is the outcome of one check, with a reason code and a plain
@@ -107,6 +108,11 @@ type Result struct {
 	// StatusAsOf is when the oldest status list consulted was issued: how
 	// current the revocation check is.
 	StatusAsOf *time.Time `json:"status_as_of,omitempty"`
+
+	// replayKey identifies a holder-bound presentation for the replay
+	// cache, until replayUntil.
+	replayKey   []byte
+	replayUntil time.Time
 }
 
 func (r *Result) named() []struct {

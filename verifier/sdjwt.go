@@ -63,6 +63,8 @@ func (v *Verifier) verifySDJWT(r *Result, s string) {
 	r.Checks.Validity = v.checkValidity(laterOf(ver.NotBefore, ver.IssuedAt), ver.Expiry)
 	if ver.KeyBound {
 		r.Checks.HolderBinding = pass()
+		r.replayKey = []byte(s)
+		r.replayUntil = v.now().Add(v.p.MaxPresentationAge + 2*v.p.ClockSkew)
 	}
 	if sub, ok := ver.Claims["sub"].(string); ok {
 		r.Subject = sub

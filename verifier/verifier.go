@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/did"
 )
 
@@ -21,6 +22,13 @@ type Verifier struct {
 	resolver did.Resolver
 	// statusCache holds status list credentials already verified, by URL.
 	statusCache sync.Map
+	// replays remembers accepted holder-bound presentations.
+	replays replayCache
+
+	compactOnce   sync.Once
+	compactKeys   compact.KeyFunc
+	compactStatus compact.StatusFunc
+	compactErr    error
 }
 
 // New returns a Verifier for the policy, or an error naming what the policy lacks.
@@ -41,6 +49,7 @@ func New(p Policy) (*Verifier, error) {
 // cancellation only: nothing here does I/O.
 func (v *Verifier) Verify(ctx context.Context, data []byte) *Result {
 	r := &Result{}
+	defer v.checkReplay(r)
 	defer r.finish(v.p.RequireHolderBinding)
 	r.Checks.HolderBinding = skip("no holder proof: the credential was shown on its own")
 	if err := ctx.Err(); err != nil {
@@ -52,6 +61,15 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) *Result {
 		return r
 	}
 	data = bytes.TrimSpace(data)
+	if compact.Detect(string(data)) {
+		r.Format = credential.FormatQR
+		if !containsFormat(v.p.Formats, r.Format) {
+			r.Checks.Proof = fail(ReasonUnsupportedFormat, "this verifier's policy does not accept QR codes")
+			return r
+		}
+		v.verifyCompact(r, string(data))
+		return r
+	}
 	r.Format = credential.Detect(data)
 	if r.Format == credential.FormatUnknown {
 		r.Checks.Proof = fail(ReasonUnsupportedFormat, "this is not a credential cityid can read (expected a W3C credential or presentation in JSON, or an SD-JWT)")
