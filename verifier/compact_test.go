@@ -12,7 +12,7 @@ import (
 
 // compactCredential issues the fixture's residency credential in the compact
 // form, bound to the holder, signed by signer under the issuer's DID.
-func (w *world) compactCredential(t *testing.T, signer party, statusIndex int, paper bool) string {
+func (w *world) compactCredential(t tb, signer party, statusIndex int, paper bool) string {
 	t.Helper()
 	vc := w.residency(w.issuer.did, statusIndex)
 	delete(vc, "id")
