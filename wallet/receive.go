@@ -1,0 +1,441 @@
+package wallet
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/credential/oid4vci"
+)
+
+// supportedFormats are the OpenID4VCI credential formats the wallet keeps.
+var supportedFormats = []Format{FormatSDJWT, FormatLDP, FormatQR}
+
+// offered is one configuration of an offer the wallet will receive.
+type offered struct {
+	id     string
+	format Format
+	typ    string // the type the metadata announces, "" when it does not say
+}
+
+// ReceiveOffer redeems an OpenID4VCI credential offer (the QR code or link
+// a clerk shows) with the transaction code the clerk reads out, and stores
+// what it receives. The offer is read from the URI; the only network calls
+// go to the issuer's own OpenID4VCI endpoints (and to credential_offer_uri
+// for an offer sent by reference).
+//
+// Every configuration in the offer whose format the wallet supports
+// (dc+sd-jwt, ldp_vc, cityid-qr) is received, with one access token; other
+// configurations are skipped and logged. Each credential is verified before
+// anything is stored (see [Wallet.Import] for the checks), and the forms of
+// one credential (same issuer, type and claims) become one wallet entry.
+// If any form fails verification nothing is stored and the error wraps
+// [ErrRejected]. If some forms arrived and others could not be received,
+// the received ones are stored and returned with an error wrapping
+// [ErrIncomplete].
+func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]Credential, error) {
+	w.mu.Lock()
+	err := w.live()
+	w.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	sess := newSession(w.opts.HTTPClient)
+	client := &oid4vci.Client{HTTP: sess.client}
+	offer, err := client.ResolveOffer(ctx, strings.TrimSpace(offerURI))
+	if err != nil {
+		return nil, fmt.Errorf("wallet: reading the offer: %w", err)
+	}
+	if err := offer.CheckTxCode(txCode); err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	md, err := client.FetchIssuerMetadata(ctx, offer.CredentialIssuer)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	var want []offered
+	for _, id := range offer.CredentialConfigurationIDs {
+		conf, ok := md.CredentialConfigurationsSupported[id]
+		if !ok || !slices.Contains(supportedFormats, Format(conf.Format)) {
+			w.opts.Logger.Info("skipping a credential form this wallet does not keep", "configuration", id, "format", conf.Format)
+			continue
+		}
+		want = append(want, offered{id: id, format: Format(conf.Format), typ: announcedType(conf)})
+	}
+	if len(want) == 0 {
+		return nil, fmt.Errorf("wallet: %w: the offer holds no form this wallet can keep (it offers %s)",
+			ErrUnsupported, strings.Join(offer.CredentialConfigurationIDs, ", "))
+	}
+
+	type received struct {
+		o    offered
+		data []byte
+	}
+	var got []received
+	var failed []string
+	for _, o := range want {
+		data, err := client.Receive(ctx, offer, txCode, w.holder, o.id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if !sess.redeemed() {
+				// The code was not redeemed (wrong transaction code, used
+				// or expired offer): trying again would only count
+				// against the offer.
+				return nil, fmt.Errorf("wallet: %w", err)
+			}
+			w.opts.Logger.Warn("a credential form could not be received", "configuration", o.id, "err", err)
+			failed = append(failed, fmt.Sprintf("%s (%v)", o.id, err))
+			continue
+		}
+		got = append(got, received{o, data})
+	}
+	// Verify the W3C and SD-JWT forms first: a QR form is checked against
+	// their issuer and status lists.
+	slices.SortStableFunc(got, func(a, b received) int { return boolInt(a.o.format == FormatQR) - boolInt(b.o.format == FormatQR) })
+	var forms []*form
+	var hints qrHints
+	for _, g := range got {
+		if g.o.format == FormatQR && len(hints.issuers) == 0 {
+			if hints, err = w.heldHints(); err != nil {
+				return nil, err
+			}
+		}
+		f, err := w.checkForm(ctx, g.o.format, g.data, g.o.typ, hints)
+		if err != nil {
+			return nil, fmt.Errorf("wallet: %w", err)
+		}
+		hints.add(f)
+		forms = append(forms, f)
+	}
+	if len(forms) == 0 {
+		return nil, fmt.Errorf("wallet: no credential could be received: %s", strings.Join(failed, "; "))
+	}
+	if err := sameIssuer(forms); err != nil {
+		return nil, err
+	}
+	entries, err := w.store(ctx, forms, offer.CredentialIssuer, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(failed) > 0 {
+		return entries, fmt.Errorf("wallet: %w: %s", ErrIncomplete, strings.Join(failed, "; "))
+	}
+	return entries, nil
+}
+
+// announcedType is the credential type a configuration's metadata names.
+func announcedType(conf oid4vci.CredentialConfiguration) string {
+	if t, ok := credential.TypeFromVCT(conf.VCT); ok {
+		return t
+	}
+	if d := conf.CredentialDefinition; d != nil {
+		for _, t := range d.Type {
+			if t != "VerifiableCredential" {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+// sameIssuer refuses an offer whose forms name different issuers: one
+// issuer service signs every form of its credentials with one key.
+func sameIssuer(forms []*form) error {
+	for _, f := range forms[1:] {
+		if f.issuer != forms[0].issuer {
+			return fmt.Errorf("wallet: %w", &RejectedError{Form: f.format,
+				Reason: fmt.Sprintf("its issuer %s differs from the %s form's issuer %s", f.issuer, formName(forms[0].format), forms[0].issuer)})
+		}
+	}
+	return nil
+}
+
+// Import verifies a credential file (a W3C credential in JSON, an issued
+// SD-JWT VC, or the QR text) and stores it. The checks, with no network:
+// the issuer is a did:key whose key made the proof; the proof verifies; the
+// credential is valid now (5 minutes of clock skew); it is issued to this
+// wallet (credentialSubject.id, or the SD-JWT's cnf key, is this wallet's).
+// Revocation is not checked: the wallet fetches no status list.
+//
+// A form that matches an entry already held (same issuer, type and claims,
+// and the entry lacks that form) joins that entry; the same form twice
+// returns the existing entry.
+func (w *Wallet) Import(data []byte) (Credential, error) {
+	ctx := context.Background()
+	w.mu.Lock()
+	err := w.live()
+	w.mu.Unlock()
+	if err != nil {
+		return Credential{}, err
+	}
+	f := detectForm(data)
+	if f == "" {
+		return Credential{}, fmt.Errorf("wallet: %w: this is not a credential the wallet can keep (a W3C credential, an SD-JWT VC or a city QR text)", ErrUnsupported)
+	}
+	var hints qrHints
+	if f == FormatQR {
+		if hints, err = w.heldHints(); err != nil {
+			return Credential{}, err
+		}
+	}
+	fm, err := w.checkForm(ctx, f, bytes.TrimSpace(data), "", hints)
+	if err != nil {
+		return Credential{}, fmt.Errorf("wallet: %w", err)
+	}
+	entries, err := w.store(ctx, []*form{fm}, "file", true)
+	if err != nil {
+		return Credential{}, err
+	}
+	return entries[0], nil
+}
+
+// heldHints are the issuers and status lists of the credentials held.
+func (w *Wallet) heldHints() (qrHints, error) {
+	var h qrHints
+	recs, err := w.records()
+	if err != nil {
+		return h, err
+	}
+	for _, r := range recs {
+		for f, text := range r.Texts {
+			if f != FormatQR {
+				h.add(&form{format: f, text: text, issuer: r.Issuer})
+			}
+		}
+	}
+	return h, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// detectForm tells the form of an imported file by its shape.
+func detectForm(data []byte) Format {
+	data = bytes.TrimSpace(data)
+	switch credential.Detect(data) {
+	case credential.FormatLDP:
+		return FormatLDP
+	case credential.FormatSDJWT:
+		return FormatSDJWT
+	}
+	if isQRText(data) {
+		return FormatQR
+	}
+	return ""
+}
+
+// groupKey identifies "the same credential" across forms.
+func groupKey(f *form) string {
+	claims, _ := json.Marshal(f.claims) // map keys sorted: canonical enough
+	return f.issuer + "\x00" + f.typ + "\x00" + string(claims)
+}
+
+// store groups verified forms into entries and writes them in one
+// transaction. With join, a form may join an entry already held.
+func (w *Wallet) store(ctx context.Context, forms []*form, source string, join bool) ([]Credential, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.live(); err != nil {
+		return nil, err
+	}
+	var existing []*record
+	if join {
+		w.mu.Unlock()
+		recs, err := w.records()
+		w.mu.Lock()
+		if err != nil {
+			return nil, err
+		}
+		if err := w.live(); err != nil {
+			return nil, err
+		}
+		existing = recs
+	}
+	now := w.opts.Clock().UTC()
+	var order []*record
+	byKey := map[string]*record{}
+	for _, f := range forms {
+		key := groupKey(f)
+		r := byKey[key]
+		if r == nil && join {
+			r = findEntry(existing, key, f)
+		}
+		if r == nil {
+			r = &record{Credential: Credential{ID: newID(), Type: f.typ, Title: title(f.typ), Issuer: f.issuer,
+				Claims: f.claims}, Source: source, ReceivedAt: now, Texts: map[Format]string{}}
+		}
+		if _, seen := byKey[key]; !seen {
+			byKey[key] = r
+			order = append(order, r)
+		}
+		if r.Texts[f.format] == f.text {
+			continue // the same form again
+		}
+		r.Texts[f.format] = f.text
+		if r.IssuedAt.IsZero() || (!f.issuedAt.IsZero() && f.issuedAt.Before(r.IssuedAt)) {
+			r.IssuedAt = f.issuedAt
+		}
+		if r.ValidUntil.IsZero() || (!f.validUntil.IsZero() && f.validUntil.Before(r.ValidUntil)) {
+			r.ValidUntil = f.validUntil
+		}
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	defer tx.Rollback()
+	out := make([]Credential, 0, len(order))
+	for _, r := range order {
+		if err := w.putRecord(ctx, tx, r); err != nil {
+			return nil, err
+		}
+		out = append(out, r.entry())
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("wallet: saving credentials: %w", err)
+	}
+	return out, nil
+}
+
+// findEntry returns the newest entry with the same key that lacks f's form
+// or already holds exactly f.
+func findEntry(recs []*record, key string, f *form) *record {
+	for i := len(recs) - 1; i >= 0; i-- {
+		r := recs[i]
+		if groupKey(&form{issuer: r.Issuer, typ: r.Type, claims: r.Claims}) != key {
+			continue
+		}
+		if text, ok := r.Texts[f.format]; !ok || text == f.text {
+			return r
+		}
+	}
+	return nil
+}
+
+// session is the HTTP side of one ReceiveOffer. OpenID4VCI lets a wallet
+// use one access token for several credential requests, but
+// oid4vci.Client.Receive redeems the pre-authorized code on every call and
+// the code works once. The session's transport therefore answers a repeated
+// token request (same endpoint, same code and transaction code) and the
+// repeated metadata requests from the first successful answer; nonce and
+// credential requests always go to the issuer.
+type session struct {
+	client *http.Client
+	t      *reuseTransport
+}
+
+func newSession(base *http.Client) *session {
+	var c http.Client
+	if base != nil {
+		c = *base
+	} else {
+		c = http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}}
+	}
+	t := &reuseTransport{base: c.Transport, answers: map[string]cachedAnswer{}}
+	if t.base == nil {
+		t.base = http.DefaultTransport
+	}
+	c.Transport = t
+	return &session{client: &c, t: t}
+}
+
+// redeemed reports whether the token endpoint has answered with a token.
+func (s *session) redeemed() bool {
+	s.t.mu.Lock()
+	defer s.t.mu.Unlock()
+	return s.t.token
+}
+
+type cachedAnswer struct {
+	header http.Header
+	body   []byte
+}
+
+type reuseTransport struct {
+	base    http.RoundTripper
+	mu      sync.Mutex
+	answers map[string]cachedAnswer
+	token   bool
+}
+
+// maxCached bounds what the transport keeps (metadata and token answers).
+const maxCached = oid4vci.MaxResponseSize
+
+func (t *reuseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	key, isToken, err := reuseKey(req)
+	if err != nil || key == "" {
+		if err != nil {
+			return nil, err
+		}
+		return t.base.RoundTrip(req)
+	}
+	t.mu.Lock()
+	a, ok := t.answers[key]
+	t.mu.Unlock()
+	if ok {
+		return &http.Response{Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: a.header.Clone(), Body: io.NopCloser(bytes.NewReader(a.body)), ContentLength: int64(len(a.body)), Request: req}, nil
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxCached+1))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) <= maxCached {
+		t.mu.Lock()
+		t.answers[key] = cachedAnswer{header: resp.Header.Clone(), body: body}
+		t.token = t.token || isToken
+		t.mu.Unlock()
+	}
+	return resp, nil
+}
+
+// reuseKey returns the cache key of a request whose answer may be reused:
+// GET (metadata) and a pre-authorized code token request. Others get "".
+func reuseKey(req *http.Request) (key string, isToken bool, err error) {
+	switch req.Method {
+	case http.MethodGet:
+		return "GET " + req.URL.String(), false, nil
+	case http.MethodPost:
+		if req.Body == nil || req.GetBody == nil || req.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+			return "", false, nil
+		}
+		body, err := req.GetBody()
+		if err != nil {
+			return "", false, err
+		}
+		b, err := io.ReadAll(io.LimitReader(body, 64<<10))
+		body.Close()
+		if err != nil {
+			return "", false, err
+		}
+		form, err := url.ParseQuery(string(b))
+		if err != nil || form.Get("grant_type") != oid4vci.GrantTypePreAuthorizedCode {
+			return "", false, nil
+		}
+		return "POST " + req.URL.String() + "\x00" + string(b), true, nil
+	}
+	return "", false, nil
+}
