@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,9 +13,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cityid/cityid/credential/compact"
+	"github.com/cityid/cityid/credential/dataintegrity"
+	"github.com/cityid/cityid/credential/qrcode"
+	"github.com/cityid/cityid/credential/status"
+	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/issuer/server"
+	"github.com/cityid/cityid/schemas"
 )
 
 // TestWalletReceivePresentVerify is the wallet's CLI end to end: the issuer
@@ -97,5 +106,97 @@ func TestWalletReceivePresentVerify(t *testing.T) {
 	hist := cli(0, "wallet", "history", "--dir", dir)
 	if !strings.Contains(hist, `"verifier": "https://counter.example"`) {
 		t.Fatalf("history:\n%s", hist)
+	}
+}
+
+// TestWalletPresentQRPNG: `cityid wallet present --png` writes a PNG whose
+// QR code holds exactly the printed text, and that text is a holder-bound
+// presentation of the chosen claims only. The credential is signed here,
+// in W3C and QR form, the way the issuer signs it.
+func TestWalletPresentQRPNG(t *testing.T) {
+	t.Setenv("CITYID_PIN", "482916")
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "wallet")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"wallet", "init", "--dir", dir, "--json"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("init: %d %s", code, stderr.String())
+	}
+	var init struct{ DID string }
+	if err := json.Unmarshal(stdout.Bytes(), &init); err != nil {
+		t.Fatal(err)
+	}
+	holder, err := did.ParseKeyDID(init.DID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, issuerKey, _ := ed25519.GenerateKey(rand.Reader)
+	issuerDID, _ := did.KeyDID(issuerKey.Public())
+	vm, _ := did.KeyVerificationMethod(issuerKey.Public())
+	list := "https://id.springfield.example/status/revocation-0"
+	now := time.Now().UTC().Truncate(time.Second)
+	vc := func() map[string]any {
+		return map[string]any{
+			"@context":   []any{schemas.CredentialsV2URL, schemas.CityContextURL},
+			"type":       []any{"VerifiableCredential", "CityIDCredential"},
+			"issuer":     issuerDID,
+			"validFrom":  now.Format(time.RFC3339),
+			"validUntil": now.AddDate(5, 0, 0).Format(time.RFC3339),
+			"credentialSubject": map[string]any{"id": init.DID, "givenName": "Ana", "familyName": "Silva",
+				"birthDate": "1990-04-30", "residentOf": "Springfield"},
+			"credentialStatus": []any{status.Entry{Purpose: "revocation", Index: 3, ListCredential: list}.Map()},
+		}
+	}
+	signed, err := dataintegrity.Sign(vc(), issuerKey, dataintegrity.SignOptions{Cryptosuite: dataintegrity.EdDSARDFC2022, VerificationMethod: vm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ldp, _ := json.Marshal(signed)
+	stored, err := compact.Issue(vc(), issuerKey, compact.IssueOptions{KeyID: vm, HolderKey: holder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ldpFile, qrFile := filepath.Join(tmp, "cred.json"), filepath.Join(tmp, "cred.qr")
+	os.WriteFile(ldpFile, ldp, 0o600)
+	os.WriteFile(qrFile, []byte(stored), 0o600)
+	var entry struct {
+		ID    string   `json:"id"`
+		Forms []string `json:"forms"`
+	}
+	for _, f := range []string{ldpFile, qrFile} {
+		stdout.Reset()
+		if code := run([]string{"wallet", "import", "--dir", dir, f}, nil, &stdout, &stderr); code != 0 {
+			t.Fatalf("import %s: %d %s", f, code, stderr.String())
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &entry); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(entry.Forms) != 2 {
+		t.Fatalf("entry %+v: want the W3C and QR forms together", entry)
+	}
+
+	png := filepath.Join(tmp, "code.png")
+	stdout.Reset()
+	if code := run([]string{"wallet", "present", "--dir", dir, "--credential", entry.ID, "--disclose", "residentOf,givenName",
+		"--challenge", "K7Q2", "--verifier", "Town hall", "--png", png}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("present: %d %s", code, stderr.String())
+	}
+	text := strings.TrimSpace(stdout.String())
+	decoded, err := qrcode.DecodeFile(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if decoded != text {
+		t.Fatalf("the PNG holds %q, the command printed %q", decoded, text)
+	}
+	keys, _ := compact.Keys(compact.IssuerKey{Issuer: issuerDID, VerificationMethod: vm, PublicKey: issuerKey.Public()})
+	lists, _ := compact.StatusLists(compact.StatusList{URL: list, Purpose: "revocation"})
+	v, err := compact.Verify(decoded, keys, compact.VerifyOptions{Challenge: "K7Q2", RequireHolder: true, StatusLists: lists})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(v.Disclosed, ",") != "givenName,residentOf" {
+		t.Fatalf("the code shows %v", v.Disclosed)
 	}
 }
