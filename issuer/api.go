@@ -55,10 +55,15 @@ type Resident struct {
 // Format is a credential format the issuer can mint.
 type Format string
 
-// Formats.
+// Formats. One credential (one id, one status index, one validity) may
+// exist in several of them: a wallet redeeming an offer collects each form.
 const (
 	FormatLDP   Format = "ldp_vc"    // W3C VC 2.0 + Data Integrity eddsa-rdfc-2022
 	FormatSDJWT Format = "dc+sd-jwt" // SD-JWT VC
+	// FormatQR is cityid's compact QR form (docs/compact-qr.md): the
+	// "CID1:" text a wallet keeps and makes QR presentations of, signed
+	// with COSE over the same VC 2.0 content as ldp_vc.
+	FormatQR Format = "cityid-qr"
 )
 
 // CredentialState is the revocation state of an issued credential.
@@ -86,7 +91,9 @@ type IssueRequest struct {
 	ValidUntil *time.Time
 }
 
-// Record is an issued credential as the issuer keeps it.
+// Record is an issued credential as the issuer keeps it. Format and
+// Credential are one form of it: the form just issued (Issue, IssueBatch,
+// IssueForToken) or the form issued first (Get, Search).
 type Record struct {
 	ID          string // urn:uuid:...
 	Type        string
@@ -97,8 +104,13 @@ type Record struct {
 	State       CredentialState
 	IssuedAt    time.Time
 	ValidUntil  *time.Time
-	// Credential is the issued credential (JSON for ldp_vc, compact for SD-JWT).
+	// Credential is the issued credential: JSON for ldp_vc, the compact
+	// serialization for SD-JWT, the "CID1:" text for cityid-qr.
 	Credential []byte
+	// Forms lists every form the credential was issued in, first issued
+	// first (set by Get and Search). They share ID, StatusIndex, State and
+	// validity: revoking the credential revokes every form.
+	Forms []Format
 }
 
 // Query filters Search.

@@ -12,9 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cityid/cityid/credential"
-	"github.com/cityid/cityid/credential/dataintegrity"
-	"github.com/cityid/cityid/credential/sdjwt"
 	"github.com/cityid/cityid/credential/status"
 	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/schemas"
@@ -44,15 +41,22 @@ func defaultValidUntil(typeName string, claims map[string]any, now time.Time) ti
 }
 
 // ParseFormat reads a format name: "ldp_vc" or "ldp", "dc+sd-jwt" or
-// "sd-jwt".
+// "sd-jwt", "cityid-qr" or "qr".
 func ParseFormat(s string) (Format, bool) {
 	switch s {
 	case string(FormatLDP), "ldp":
 		return FormatLDP, true
 	case string(FormatSDJWT), "sd-jwt":
 		return FormatSDJWT, true
+	case string(FormatQR), "qr":
+		return FormatQR, true
 	}
 	return "", false
+}
+
+// unknownFormat is the error for a format ParseFormat does not read.
+func unknownFormat(f Format) error {
+	return errorf(CodeInvalidRequest, "unknown format %q: use %s, %s or %s", truncate(string(f), 40), FormatLDP, FormatSDJWT, FormatQR)
 }
 
 // issueInput is a validated IssueRequest.
@@ -147,7 +151,7 @@ func (s *Service) validateIssue(ctx context.Context, req IssueRequest) (*issueIn
 	in := &issueInput{typeName: req.Type, subject: req.Subject, residentID: req.ResidentID}
 	f, ok := ParseFormat(string(req.Format))
 	if !ok {
-		return nil, errorf(CodeInvalidRequest, "unknown format %q: use %s or %s", req.Format, FormatLDP, FormatSDJWT)
+		return nil, unknownFormat(req.Format)
 	}
 	in.format = f
 	var err error
@@ -156,6 +160,11 @@ func (s *Service) validateIssue(ctx context.Context, req IssueRequest) (*issueIn
 	}
 	if in.holderKey, err = holderKey(req.Subject); err != nil {
 		return nil, err
+	}
+	if f == FormatQR {
+		if err := qrHolderKey(in.holderKey, CodeInvalidDID); err != nil {
+			return nil, err
+		}
 	}
 	if req.ValidUntil != nil {
 		t := req.ValidUntil.UTC().Truncate(time.Second)
@@ -222,9 +231,10 @@ func disclosable(claims map[string]any, prefix string) []string {
 	return out
 }
 
-// sign allocates a status index and signs the credential. Nothing is stored
-// but the status index reservation.
-func (s *Service) sign(ctx context.Context, in *issueInput) (*Record, error) {
+// newRecord allocates a status index and a credential id and sets the
+// validity, for a credential not signed yet. Nothing is stored but the status
+// index reservation.
+func (s *Service) newRecord(ctx context.Context, in *issueInput) (*Record, error) {
 	now := s.now().Truncate(time.Second)
 	until := defaultValidUntil(in.typeName, in.claims, now)
 	if in.validUntil != nil {
@@ -237,45 +247,19 @@ func (s *Service) sign(ctx context.Context, in *issueInput) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := &Record{ID: newUUID(), Type: in.typeName, Subject: in.subject, Format: in.format, ResidentID: in.residentID,
-		StatusIndex: index, State: StateActive, IssuedAt: now, ValidUntil: &until}
-	entries := s.statusEntries(index)
-	switch in.format {
-	case FormatLDP:
-		subject := make(map[string]any, len(in.claims)+1)
-		for k, v := range in.claims {
-			subject[k] = v
-		}
-		subject["id"] = in.subject
-		doc := map[string]any{
-			"@context":          []any{schemas.CredentialsV2URL, schemas.CityContextURL},
-			"id":                rec.ID,
-			"type":              []any{"VerifiableCredential", in.typeName},
-			"issuer":            s.issuerKey.DID,
-			"validFrom":         now.Format(time.RFC3339),
-			"validUntil":        until.Format(time.RFC3339),
-			"credentialSubject": subject,
-			"credentialStatus":  []any{entries[0].Map(), entries[1].Map()},
-		}
-		signed, err := dataintegrity.Sign(doc, s.issuerSigner, dataintegrity.SignOptions{
-			Cryptosuite: dataintegrity.EdDSARDFC2022, VerificationMethod: s.issuerKey.VerificationMethod, Created: now,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("signing the credential: %w", err)
-		}
-		if rec.Credential, err = json.Marshal(signed); err != nil {
-			return nil, err
-		}
-	case FormatSDJWT:
-		tok, err := sdjwt.Issue(in.claims, s.issuerSigner, sdjwt.IssueOptions{
-			Issuer: s.issuerKey.DID, KeyID: s.issuerKey.VerificationMethod, VCT: credential.VCT(in.typeName),
-			IssuedAt: now, Expiry: until, HolderKey: in.holderKey, Disclosable: disclosable(in.claims, ""),
-			Status: map[string]any{SDJWTStatusMechanism: []any{entries[0].Map(), entries[1].Map()}},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("signing the credential: %w", err)
-		}
-		rec.Credential = []byte(tok)
+	return &Record{ID: newUUID(), Type: in.typeName, Subject: in.subject, Format: in.format, ResidentID: in.residentID,
+		StatusIndex: index, State: StateActive, IssuedAt: now, ValidUntil: &until}, nil
+}
+
+// sign makes a new credential and signs it in the input's format. Nothing is
+// stored but the status index reservation.
+func (s *Service) sign(ctx context.Context, in *issueInput) (*Record, error) {
+	rec, err := s.newRecord(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if rec.Credential, err = s.signForm(rec, in); err != nil {
+		return nil, err
 	}
 	return rec, nil
 }

@@ -40,16 +40,20 @@ const OfferURIPrefix = "openid-credential-offer://?credential_offer="
 const (
 	configSuffixSDJWT = "_sd-jwt"
 	configSuffixLDP   = "_ldp"
+	configSuffixQR    = "_qr"
 )
 
 // ConfigurationID is the OpenID4VCI credential configuration id of a type in
-// a format: "ResidencyCredential_sd-jwt" or "ResidencyCredential_ldp".
+// a format: "ResidencyCredential_sd-jwt", "ResidencyCredential_ldp" or
+// "ResidencyCredential_qr".
 func ConfigurationID(typeName string, f Format) string {
 	switch f {
 	case FormatSDJWT:
 		return typeName + configSuffixSDJWT
 	case FormatLDP:
 		return typeName + configSuffixLDP
+	case FormatQR:
+		return typeName + configSuffixQR
 	}
 	return ""
 }
@@ -62,6 +66,8 @@ func ParseConfigurationID(id string) (typeName string, f Format, ok bool) {
 		typeName, f = strings.TrimSuffix(id, configSuffixSDJWT), FormatSDJWT
 	case strings.HasSuffix(id, configSuffixLDP):
 		typeName, f = strings.TrimSuffix(id, configSuffixLDP), FormatLDP
+	case strings.HasSuffix(id, configSuffixQR):
+		typeName, f = strings.TrimSuffix(id, configSuffixQR), FormatQR
 	default:
 		return "", "", false
 	}
@@ -112,13 +118,25 @@ type pendingOffer struct {
 	claimsJSON []byte
 }
 
+// prepareOffer makes an offer of one credential in every form: SD-JWT VC,
+// W3C VC and, when the claims fit one QR code, the QR form.
 func (s *Service) prepareOffer(typeName string, claimsJSON []byte, residentID int64) (*pendingOffer, error) {
 	p := &pendingOffer{code: randomToken(32), claimsJSON: claimsJSON}
 	p.offer = Offer{ID: randomToken(16), TxCode: randomDigits(TxCodeLength), Type: typeName, ResidentID: residentID,
 		Expires: s.now().Add(OfferTTL)}
+	ids := []string{ConfigurationID(typeName, FormatSDJWT), ConfigurationID(typeName, FormatLDP)}
+	var claims map[string]any
+	if err := json.Unmarshal(claimsJSON, &claims); err != nil {
+		return nil, fmt.Errorf("reading the offer's claims: %w", err)
+	}
+	if err := s.qrFits(typeName, claims); err == nil {
+		ids = append(ids, ConfigurationID(typeName, FormatQR))
+	} else if !IsCode(err, CodeInvalidRequest) {
+		return nil, err
+	}
 	obj := offerObject{
 		CredentialIssuer: s.publicURL,
-		ConfigurationIDs: []string{ConfigurationID(typeName, FormatSDJWT), ConfigurationID(typeName, FormatLDP)},
+		ConfigurationIDs: ids,
 		Grants: map[string]offerGrant{PreAuthorizedGrantType: {Code: p.code, TxCode: offerTxCode{
 			InputMode: "numeric", Length: TxCodeLength, Description: "PIN the clerk reads out"}}},
 	}
@@ -280,11 +298,15 @@ func (s *Service) checkNonce(nonce string) (time.Time, error) {
 }
 
 // IssueForToken issues the credential offered under accessToken to the
-// holder key the wallet proved, in the given format, once per format.
+// holder key the wallet proved, in the given format, once per format. The
+// forms of one offer are one credential: the first form requested makes it
+// (id, status index, validity); the others are signed over the same id,
+// status entries and validity, for the same holder key. So revoking the
+// credential revokes every form.
 func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeName string, format Format, holder HolderProof, nonce string) (*Record, error) {
 	f, ok := ParseFormat(string(format))
 	if !ok {
-		return nil, errorf(CodeInvalidRequest, "unknown format %q: use %s or %s", format, FormatLDP, FormatSDJWT)
+		return nil, unknownFormat(format)
 	}
 	if accessToken == "" || len(accessToken) > 512 {
 		return nil, errorf(CodeInvalidToken, "the access token is not valid")
@@ -317,12 +339,10 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 	if err != nil || keyDID != holder.DID {
 		return nil, errorf(CodeInvalidProof, "the holder DID is not the did:key of the proven key")
 	}
-	var used int
-	if err := s.db.Read.QueryRowContext(ctx, "SELECT count(*) FROM offer_credentials WHERE offer_id = ? AND format = ?", offerID, string(f)).Scan(&used); err != nil {
-		return nil, err
-	}
-	if used > 0 {
-		return nil, errorf(CodeOfferUsed, "this offer's %s credential was already issued", f)
+	if f == FormatQR {
+		if err := qrHolderKey(holder.PublicKey, CodeInvalidProof); err != nil {
+			return nil, err
+		}
 	}
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(claims), &raw); err != nil {
@@ -332,11 +352,48 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 	if in.claims, in.claimsJSON, err = validateClaims(offerType, raw, ""); err != nil {
 		return nil, err
 	}
-	rec, err := s.sign(ctx, in)
+	for attempt := 0; ; attempt++ {
+		rec, err := s.issueOfferForm(ctx, offerID, in, nonce, nonceExp)
+		if errors.Is(err, errOfferRace) && attempt < 3 {
+			continue
+		}
+		return rec, err
+	}
+}
+
+// issueOfferForm signs and stores one form of an offer's credential: a new
+// credential for the offer's first form, else the same credential in
+// in.format. It returns errOfferRace if another request made the offer's
+// credential meanwhile (nothing is stored then).
+func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueInput, nonce string, nonceExp time.Time) (*Record, error) {
+	f := in.format
+	first, formats, err := s.offerCredential(ctx, offerID)
 	if err != nil {
 		return nil, err
 	}
-	actor := Actor{Kind: "wallet", Name: holder.DID}
+	if formats[f] {
+		return nil, errorf(CodeOfferUsed, "this offer's %s credential was already issued", f)
+	}
+	var rec *Record
+	if first == nil {
+		if rec, err = s.newRecord(ctx, in); err != nil {
+			return nil, err
+		}
+	} else {
+		if first.Subject != in.subject {
+			return nil, errorf(CodeInvalidProof, "this offer's credential was issued to another holder key; "+
+				"every form of it is bound to the same key: prove possession of %s", truncate(first.Subject, 80))
+		}
+		if first.State == StateRevoked {
+			return nil, errorf(CodeConflict, "the credential %s was revoked; ask the counter for a new offer", first.ID)
+		}
+		rec = &Record{ID: first.ID, Type: first.Type, Subject: first.Subject, Format: f, ResidentID: first.ResidentID,
+			StatusIndex: first.StatusIndex, State: first.State, IssuedAt: first.IssuedAt, ValidUntil: first.ValidUntil}
+	}
+	if rec.Credential, err = s.signForm(rec, in); err != nil {
+		return nil, err
+	}
+	actor := Actor{Kind: "wallet", Name: in.subject}
 	err = s.w.do(ctx, func(w *wtx) error {
 		if _, err := w.exec("DELETE FROM used_nonces WHERE expires < ?", w.now.UnixNano()); err != nil {
 			return err
@@ -348,7 +405,23 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errorf(CodeInvalidNonce, "the c_nonce was already used; get a fresh one")
 		}
-		if err := w.insertCredential(actor, rec, in.claimsJSON); err != nil {
+		var made string
+		err = w.queryRow("SELECT credential_id FROM offer_credentials WHERE offer_id = ? ORDER BY rowid LIMIT 1", offerID).Scan(&made)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if first == nil {
+			if made != "" {
+				return errOfferRace
+			}
+			err = w.insertCredential(actor, rec, in.claimsJSON)
+		} else {
+			if made != first.ID {
+				return fmt.Errorf("the offer %s's credential changed from %s to %s", offerID, first.ID, made)
+			}
+			err = w.insertForm(actor, rec)
+		}
+		if err != nil {
 			return err
 		}
 		res, err = w.exec("INSERT INTO offer_credentials (offer_id, format, credential_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", offerID, string(f), rec.ID)

@@ -31,7 +31,7 @@ func offerCode(t *testing.T, o *Offer) (code string, obj map[string]any) {
 }
 
 func TestConfigurationIDs(t *testing.T) {
-	for _, f := range []Format{FormatSDJWT, FormatLDP} {
+	for _, f := range []Format{FormatSDJWT, FormatLDP, FormatQR} {
 		id := ConfigurationID("ResidencyCredential", f)
 		typ, got, ok := ParseConfigurationID(id)
 		if !ok || typ != "ResidencyCredential" || got != f {
@@ -58,7 +58,7 @@ func TestOfferFlow(t *testing.T) {
 		t.Fatalf("offer %+v %v", o, obj)
 	}
 	ids := obj["credential_configuration_ids"].([]any)
-	if len(ids) != 2 || ids[0] != "ResidencyCredential_sd-jwt" || ids[1] != "ResidencyCredential_ldp" {
+	if len(ids) != 3 || ids[0] != "ResidencyCredential_sd-jwt" || ids[1] != "ResidencyCredential_ldp" || ids[2] != "ResidencyCredential_qr" {
 		t.Fatalf("configuration ids %v", ids)
 	}
 	var leaked int
@@ -115,8 +115,12 @@ func TestOfferFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkVerified(t, s, rec2, "")
-	if n := count(t, s, "credentials"); n != 2 {
-		t.Fatalf("%d credentials, want 2", n)
+	// Two forms of one credential: one id, one status index.
+	if rec2.ID != rec.ID || rec2.StatusIndex != rec.StatusIndex || rec2.Format != FormatLDP {
+		t.Fatalf("the ldp form is %s #%d, the sd-jwt form %s #%d", rec2.ID, rec2.StatusIndex, rec.ID, rec.StatusIndex)
+	}
+	if n, m := count(t, s, "credentials"), count(t, s, "credential_forms"); n != 1 || m != 1 {
+		t.Fatalf("%d credentials and %d later forms, want 1 and 1", n, m)
 	}
 }
 
