@@ -114,6 +114,11 @@ func (w *Wallet) Delete(id string) error {
 func (w *Wallet) records() ([]*record, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.recordsLocked()
+}
+
+// recordsLocked is records for callers that hold w.mu.
+func (w *Wallet) recordsLocked() ([]*record, error) {
 	if err := w.live(); err != nil {
 		return nil, err
 	}

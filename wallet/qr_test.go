@@ -111,3 +111,39 @@ func mustOnly(t *testing.T, w *wallet.Wallet) wallet.Credential {
 	}
 	return list[0]
 }
+
+// TestQRFormJoinsForEveryType: for each city credential type, the claims
+// read back from the QR form equal those of the W3C and SD-JWT forms, so
+// the three forms of one credential are one entry.
+func TestQRFormJoinsForEveryType(t *testing.T) {
+	clock := newClock()
+	for typ, claims := range map[string]map[string]any{
+		"ResidencyCredential": {"residentOf": "Springfield", "housingStatus": "housed", "residentSince": "2010-09-01",
+			"address": map[string]any{"streetAddress": "742 Evergreen Terrace", "unit": "2B", "postalCode": "49007", "addressLocality": "Springfield"}},
+		"AgeOverCredential":            {"ageOver18": true, "ageOver21": false, "ageOver65": false},
+		"ServiceEligibilityCredential": {"program": "transit-discount", "programName": "Reduced fare transit", "eligibleFrom": "2026-01-01", "eligibleUntil": "2026-12-31"},
+		"CityIDCredential": {"givenName": "Ana María", "familyName": "O'Neil-Núñez", "birthDate": "1990-04-30",
+			"photoDigest": "uEiBVxk0PzW-dX3yCgJOFfj_f2mhHi7TpvSTUge85HHgE6A", "residentOf": "Springfield"},
+	} {
+		t.Run(typ, func(t *testing.T) {
+			w, _ := newWallet(t, wallet.Options{Clock: clock.Now})
+			iss := newTestIssuer(t)
+			var last wallet.Credential
+			for _, data := range [][]byte{
+				iss.ldp(t, w.DID(), typ, claims, clock.Now()),
+				iss.sdjwt(t, w.Signer().Public(), typ, claims, clock.Now()),
+				iss.qr(t, w.Signer().Public(), typ, claims, clock.Now()),
+			} {
+				c, err := w.Import(data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				last = c
+			}
+			if len(last.Forms) != 3 {
+				list, _ := w.List()
+				t.Fatalf("the forms did not join one entry: %+v", list)
+			}
+		})
+	}
+}

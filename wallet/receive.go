@@ -255,13 +255,8 @@ func (w *Wallet) store(ctx context.Context, forms []*form, source string, join b
 	}
 	var existing []*record
 	if join {
-		w.mu.Unlock()
-		recs, err := w.records()
-		w.mu.Lock()
+		recs, err := w.recordsLocked()
 		if err != nil {
-			return nil, err
-		}
-		if err := w.live(); err != nil {
 			return nil, err
 		}
 		existing = recs
