@@ -61,7 +61,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // newWallet creates a wallet in a fresh directory.
-func newWallet(t *testing.T, opts wallet.Options) (*wallet.Wallet, string) {
+func newWallet(t testing.TB, opts wallet.Options) (*wallet.Wallet, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "ana")
 	w, err := wallet.Create(dir, testPIN, opts)
