@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/credential"
-	"github.com/cityid/cityid/did"
 )
 
 // MaxResponseSize bounds every response body the Client reads: metadata,
@@ -120,16 +119,20 @@ func (c *Client) FetchAuthorizationServerMetadata(ctx context.Context, server st
 }
 
 // Receive redeems a credential offer and returns the credential bound to
-// holder's did:key: the SD-JWT VC string's bytes (dc+sd-jwt) or the JSON
-// object (ldp_vc). configurationID picks one of the offer's configurations
-// and may be empty when the offer has only one. txCode is the transaction
-// code the user was given, empty when the offer asks for none.
+// holder's did:key: the SD-JWT VC string's bytes (dc+sd-jwt), the JSON
+// object (ldp_vc) or the "CID1:" text (cityid-qr). configurationID picks
+// one of the offer's configurations and may be empty when the offer has only
+// one. txCode is the transaction code the user was given, empty when the
+// offer asks for none.
 //
 // It fetches the issuer and authorization server metadata, sends the token
 // request (grant type pre-authorized_code with tx_code), fetches a c_nonce
 // and sends the credential request with a proof JWT. If the issuer answers
 // invalid_nonce it fetches a fresh nonce and tries once more. A server's
 // error response is returned as an [*Error] carrying its error code.
+//
+// The pre-authorized code works once: to receive several configurations of
+// one offer, use [Client.ReceiveAll].
 func (c *Client) Receive(ctx context.Context, offer *CredentialOffer, txCode string, holder crypto.Signer, configurationID string) ([]byte, error) {
 	if offer == nil {
 		return nil, fmt.Errorf("oid4vci: %w: no offer", ErrInvalidOffer)
@@ -137,81 +140,15 @@ func (c *Client) Receive(ctx context.Context, offer *CredentialOffer, txCode str
 	if err := offer.Validate(); err != nil {
 		return nil, err
 	}
-	grant := offer.PreAuthorized()
-	if grant == nil {
-		return nil, fmt.Errorf("oid4vci: %w: the offer has no pre-authorized code grant", ErrInvalidOffer)
-	}
 	id, err := pickConfiguration(offer, configurationID)
 	if err != nil {
 		return nil, err
 	}
-	if err := offer.CheckTxCode(txCode); err != nil {
-		return nil, err
-	}
-	if holder == nil {
-		return nil, errors.New("oid4vci: Receive: no holder key")
-	}
-	kid, err := did.KeyVerificationMethod(holder.Public())
-	if err != nil {
-		return nil, fmt.Errorf("oid4vci: holder key: %w", err)
-	}
-	alg, err := algFor(holder.Public())
-	if err != nil {
-		return nil, fmt.Errorf("oid4vci: holder key: %w", err)
-	}
-
-	md, err := c.FetchIssuerMetadata(ctx, offer.CredentialIssuer)
+	got, err := c.ReceiveAll(ctx, offer, txCode, holder, id)
 	if err != nil {
 		return nil, err
 	}
-	conf, ok := md.CredentialConfigurationsSupported[id]
-	if !ok {
-		return nil, fmt.Errorf("oid4vci: %w: the issuer's metadata does not describe the offered configuration %q", ErrProtocol, id)
-	}
-	if err := checkBinding(conf, alg); err != nil {
-		return nil, err
-	}
-	server, err := pickAuthorizationServer(md, grant)
-	if err != nil {
-		return nil, err
-	}
-	asmd, err := c.FetchAuthorizationServerMetadata(ctx, server)
-	if err != nil {
-		return nil, err
-	}
-	token, err := c.requestToken(ctx, asmd.TokenEndpoint, TokenRequest{
-		GrantType:         GrantTypePreAuthorizedCode,
-		PreAuthorizedCode: grant.PreAuthorizedCode,
-		TxCode:            txCode,
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	for attempt := 0; ; attempt++ {
-		nonce := ""
-		if md.NonceEndpoint != "" {
-			if nonce, err = c.requestNonce(ctx, md.NonceEndpoint); err != nil {
-				return nil, err
-			}
-		}
-		proof, err := NewProofJWT(holder, kid, md.CredentialIssuer, nonce, time.Now())
-		if err != nil {
-			return nil, err
-		}
-		resp, err := c.requestCredential(ctx, md.CredentialEndpoint, token, CredentialRequest{
-			CredentialConfigurationID: id,
-			Proofs:                    &Proofs{JWT: []string{proof}},
-		})
-		var e *Error
-		if errors.As(err, &e) && e.Code == CodeInvalidNonce && md.NonceEndpoint != "" && attempt == 0 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return credentialOf(resp, conf.Format, md.CredentialEndpoint)
-	}
+	return got[0].Credential, got[0].Err
 }
 
 func pickConfiguration(offer *CredentialOffer, id string) (string, error) {
@@ -331,7 +268,7 @@ func credentialOf(resp *CredentialResponse, format, endpoint string) ([]byte, er
 	}
 	raw := bytes.TrimSpace(resp.Credentials[0].Credential)
 	switch {
-	case format == FormatSDJWT && (len(raw) == 0 || raw[0] != '"'):
+	case (format == FormatSDJWT || format == FormatCompactQR) && (len(raw) == 0 || raw[0] != '"'):
 		return nil, bad("a %s credential must be a string", format)
 	case format == FormatLDP && (len(raw) == 0 || raw[0] != '{'):
 		return nil, bad("a %s credential must be a JSON object", format)
@@ -339,6 +276,9 @@ func credentialOf(resp *CredentialResponse, format, endpoint string) ([]byte, er
 	b, err := resp.Credentials[0].Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("oid4vci: credential endpoint %s: %w", endpoint, err)
+	}
+	if format == FormatCompactQR && !IsCompactQRText(string(b)) {
+		return nil, bad("a %s credential must be a CID text of QR alphanumeric characters", format)
 	}
 	return b, nil
 }

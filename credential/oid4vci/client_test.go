@@ -24,6 +24,7 @@ type scripted struct {
 	nonces   []string
 	override map[string]http.HandlerFunc
 	format   string
+	deny     string // a configuration id the credential endpoint refuses
 }
 
 func newScripted(t *testing.T, tls bool) *scripted {
@@ -66,6 +67,8 @@ func (s *scripted) serve(w http.ResponseWriter, r *http.Request) {
 				"T_sd-jwt": {Format: FormatSDJWT, CryptographicBindingMethodsSupported: []string{BindingDIDKey},
 					ProofTypesSupported: map[string]ProofType{ProofTypeJWT: {ProofSigningAlgValuesSupported: AlgValues{AlgEdDSA, AlgES256}}}},
 				"T_ldp": {Format: FormatLDP},
+				"T_qr": {Format: FormatCompactQR, CryptographicBindingMethodsSupported: []string{BindingDIDKey},
+					ProofTypesSupported: map[string]ProofType{ProofTypeJWT: {ProofSigningAlgValuesSupported: AlgValues{AlgEdDSA}}}},
 			},
 		})
 	case WellKnownAuthorizationServer:
@@ -100,7 +103,17 @@ func (s *scripted) serve(w http.ResponseWriter, r *http.Request) {
 		if err != nil || nonce != last {
 			s.t.Errorf("proof: nonce %q (want %q): %v", nonce, last, err)
 		}
-		if s.format == FormatLDP {
+		if req.CredentialConfigurationID == s.deny {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":"credential_request_denied","error_description":"no"}`)
+			return
+		}
+		if req.CredentialConfigurationID == "T_qr" {
+			js(map[string]any{"credentials": []any{map[string]any{"credential": testQRText}}})
+			return
+		}
+		if s.format == FormatLDP || req.CredentialConfigurationID == "T_ldp" {
 			js(map[string]any{"credentials": []any{map[string]any{"credential": map[string]any{"type": []string{"VerifiableCredential"}}}}})
 			return
 		}

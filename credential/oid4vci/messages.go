@@ -33,6 +33,13 @@ const (
 const (
 	FormatSDJWT = "dc+sd-jwt" // IETF SD-JWT VC
 	FormatLDP   = "ldp_vc"    // W3C VC secured with Data Integrity
+	// FormatCompactQR is cityid's compact QR form (docs/compact-qr.md), a
+	// format identifier cityid defines: the credential is the stored
+	// "CID1:" text (Base45 of CBOR signed with COSE) as a JSON string; the
+	// configuration describes it with a credential_definition (@context and
+	// type of the W3C credential it carries) and claims paths below
+	// credentialSubject, like ldp_vc.
+	FormatCompactQR = "cityid-qr"
 )
 
 // JWS algorithms accepted for key proofs.
@@ -136,7 +143,8 @@ type CredentialConfiguration struct {
 	Scope  string `json:"scope,omitempty"`
 	// VCT is the SD-JWT VC type (format dc+sd-jwt).
 	VCT string `json:"vct,omitempty"`
-	// CredentialDefinition describes a W3C credential (format ldp_vc).
+	// CredentialDefinition describes a W3C credential (formats ldp_vc and
+	// cityid-qr).
 	CredentialDefinition                 *CredentialDefinition `json:"credential_definition,omitempty"`
 	CredentialSigningAlgValuesSupported  AlgValues             `json:"credential_signing_alg_values_supported,omitempty"`
 	CryptographicBindingMethodsSupported []string              `json:"cryptographic_binding_methods_supported,omitempty"`
@@ -233,7 +241,7 @@ type CredentialResponse struct {
 }
 
 // IssuedCredential is one element of CredentialResponse.Credentials: a
-// string (SD-JWT VC) or a JSON object (ldp_vc).
+// string (SD-JWT VC, cityid-qr) or a JSON object (ldp_vc).
 type IssuedCredential struct {
 	Credential json.RawMessage `json:"credential"`
 }

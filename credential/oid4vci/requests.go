@@ -294,13 +294,50 @@ func optionalString(raw json.RawMessage, name string, max int) (string, error) {
 	return s, nil
 }
 
+// maxCompactQRText bounds a compact QR credential text (the compact
+// format's own limit, MaxTextSize of package credential/compact).
+const maxCompactQRText = 8 << 10
+
+// IsCompactQRText reports whether s has the form of a cityid-qr credential:
+// "CID", a version number, ":" and Base45 text (the QR alphanumeric
+// characters 0-9, A-Z, space and $%*+-./:), at most 8 KiB. It checks the
+// form only; package credential/compact reads and verifies the content.
+func IsCompactQRText(s string) bool {
+	rest, ok := strings.CutPrefix(s, "CID")
+	if !ok || len(s) > maxCompactQRText {
+		return false
+	}
+	i := 0
+	for i < len(rest) && i < 4 && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	if i == 0 || i >= len(rest) || rest[i] != ':' || i+1 == len(rest) {
+		return false
+	}
+	for _, c := range []byte(rest[i+1:]) {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || strings.IndexByte(" $%*+-./:", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 // NewIssuedCredential wraps a credential for a CredentialResponse: an SD-JWT
-// VC (format dc+sd-jwt) as a JSON string, a W3C credential (ldp_vc) as the
-// JSON object itself.
+// VC (format dc+sd-jwt) or a compact QR text (cityid-qr) as a JSON string, a
+// W3C credential (ldp_vc) as the JSON object itself.
 func NewIssuedCredential(format string, data []byte) (IssuedCredential, error) {
 	switch format {
+	case FormatCompactQR:
+		if !IsCompactQRText(string(data)) {
+			return IssuedCredential{}, fmt.Errorf("oid4vci: a %s credential must be a CID text of QR alphanumeric characters", FormatCompactQR)
+		}
+		raw, err := json.Marshal(string(data))
+		if err != nil {
+			return IssuedCredential{}, fmt.Errorf("oid4vci: encoding the %s credential: %w", FormatCompactQR, err)
+		}
+		return IssuedCredential{Credential: raw}, nil
 	case FormatSDJWT:
 		s := string(data)
 		if s == "" || strings.ContainsAny(s, " \t\r\n\"") {
