@@ -15,8 +15,11 @@
 // implements, decides: it redeems codes, issues and checks nonces and access
 // tokens, and mints the credential. Its [*issuer.Error] codes become OAuth
 // and OpenID4VCI error responses. Metadata lists every city credential type
-// of package schemas in both formats, with configuration ids from
-// [ConfigurationID].
+// of package schemas in three formats (dc+sd-jwt, ldp_vc and cityid's
+// compact QR form cityid-qr, whose credential is the "CID1:" text as a JSON
+// string), with configuration ids from [issuer.ConfigurationID]. One access
+// token gets each configuration of its offer once: the forms of one
+// credential.
 //
 // The message types, proof JWTs and the wallet-side client live in package
 // credential/oid4vci.

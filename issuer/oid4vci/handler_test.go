@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func TestMetadata(t *testing.T) {
 		t.Fatalf("issuer display %+v", md.Display)
 	}
 	types := schemas.Types()
-	if len(md.CredentialConfigurationsSupported) != 2*len(types) {
+	if len(md.CredentialConfigurationsSupported) != 3*len(types) {
 		t.Fatalf("%d configurations for %d types", len(md.CredentialConfigurationsSupported), len(types))
 	}
 	for _, ty := range types {
@@ -72,12 +73,24 @@ func TestMetadata(t *testing.T) {
 			strings.Join(ldp.CredentialDefinition.Context, ",") != schemas.CredentialsV2URL+","+schemas.CityContextURL {
 			t.Fatalf("%s_ldp: %+v", ty.Name, ldp)
 		}
-		for _, c := range []proto.CredentialConfiguration{sd, ldp} {
+		qr, ok := md.CredentialConfigurationsSupported[ty.Name+"_qr"]
+		if !ok || qr.Format != string(issuer.FormatQR) ||
+			!reflect.DeepEqual(qr.CredentialDefinition, ldp.CredentialDefinition) ||
+			!reflect.DeepEqual(qr.CredentialMetadata.Claims, ldp.CredentialMetadata.Claims) ||
+			strings.Join(qr.CredentialSigningAlgValuesSupported, ",") != "EdDSA" {
+			t.Fatalf("%s_qr: %+v", ty.Name, qr)
+		}
+		for _, c := range []proto.CredentialConfiguration{sd, ldp, qr} {
 			if c.CredentialMetadata == nil || c.CredentialMetadata.Display[0].Name != ty.Title {
 				t.Fatalf("%s: display %+v, want the schema title %q", ty.Name, c.CredentialMetadata, ty.Title)
 			}
+			// The QR form binds Ed25519 holder keys only.
+			algs := "EdDSA,ES256"
+			if c.Format == proto.FormatCompactQR {
+				algs = "EdDSA"
+			}
 			if strings.Join(c.CryptographicBindingMethodsSupported, ",") != "did:key" ||
-				strings.Join(c.ProofTypesSupported["jwt"].ProofSigningAlgValuesSupported, ",") != "EdDSA,ES256" {
+				strings.Join(c.ProofTypesSupported["jwt"].ProofSigningAlgValuesSupported, ",") != algs {
 				t.Fatalf("%s: binding %+v", ty.Name, c)
 			}
 			if len(c.CredentialMetadata.Claims) < len(ty.Claims) {
@@ -156,7 +169,7 @@ func TestMisconfiguredPublicURL(t *testing.T) {
 
 func TestConfigurationID(t *testing.T) {
 	for _, ty := range schemas.Types() {
-		for _, f := range []issuer.Format{issuer.FormatSDJWT, issuer.FormatLDP} {
+		for _, f := range []issuer.Format{issuer.FormatSDJWT, issuer.FormatLDP, issuer.FormatQR} {
 			id := issuer.ConfigurationID(ty.Name, f)
 			name, format, ok := issuer.ParseConfigurationID(id)
 			if !ok || name != ty.Name || format != f {

@@ -18,8 +18,17 @@ const (
 // proofAlgs are the key proof algorithms VerifyProofJWT accepts.
 var proofAlgs = proto.AlgValues{proto.AlgEdDSA, proto.AlgES256}
 
+// qrProofAlgs are the key proof algorithms of the QR form's configurations:
+// the QR form binds Ed25519 holder keys only (docs/compact-qr.md).
+var qrProofAlgs = proto.AlgValues{proto.AlgEdDSA}
+
+// qrSigningAlgs names the issuer's COSE signature algorithm in the QR form:
+// EdDSA (COSE -8) with the issuer's Ed25519 key.
+var qrSigningAlgs = proto.AlgValues{proto.AlgEdDSA}
+
 // issuerMetadata builds the credential issuer metadata: every schemas type
-// in both formats, bound to a did:key holder proved with a jwt proof.
+// in the three formats (SD-JWT VC, W3C VC, cityid's compact QR form), bound
+// to a did:key holder proved with a jwt proof.
 func issuerMetadata(issuerID, base string, opts Options) proto.IssuerMetadata {
 	md := proto.IssuerMetadata{
 		CredentialIssuer:                  issuerID,
@@ -31,6 +40,13 @@ func issuerMetadata(issuerID, base string, opts Options) proto.IssuerMetadata {
 		md.Display = []proto.Display{{Name: opts.IssuerName, Locale: opts.Locale}}
 	}
 	proofs := map[string]proto.ProofType{proto.ProofTypeJWT: {ProofSigningAlgValuesSupported: proofAlgs}}
+	qrProofs := map[string]proto.ProofType{proto.ProofTypeJWT: {ProofSigningAlgValuesSupported: qrProofAlgs}}
+	definition := func(t schemas.Type) *proto.CredentialDefinition {
+		return &proto.CredentialDefinition{
+			Context: []string{schemas.CredentialsV2URL, schemas.CityContextURL},
+			Type:    []string{"VerifiableCredential", t.Name},
+		}
+	}
 	for _, t := range schemas.Types() {
 		display := []proto.Display{{Name: t.Title, Locale: opts.Locale, Description: t.Description}}
 		md.CredentialConfigurationsSupported[issuer.ConfigurationID(t.Name, issuer.FormatSDJWT)] = proto.CredentialConfiguration{
@@ -45,17 +61,29 @@ func issuerMetadata(issuerID, base string, opts Options) proto.IssuerMetadata {
 			},
 		}
 		md.CredentialConfigurationsSupported[issuer.ConfigurationID(t.Name, issuer.FormatLDP)] = proto.CredentialConfiguration{
-			Format: proto.FormatLDP,
-			CredentialDefinition: &proto.CredentialDefinition{
-				Context: []string{schemas.CredentialsV2URL, schemas.CityContextURL},
-				Type:    []string{"VerifiableCredential", t.Name},
-			},
+			Format:                               proto.FormatLDP,
+			CredentialDefinition:                 definition(t),
 			CredentialSigningAlgValuesSupported:  opts.LDPCryptosuites,
 			CryptographicBindingMethodsSupported: []string{proto.BindingDIDKey},
 			ProofTypesSupported:                  proofs,
 			CredentialMetadata: &proto.CredentialMetadata{
 				Display: display,
 				Claims:  claimDescriptions(t.Claims, []any{"credentialSubject"}, opts.Locale),
+			},
+		}
+		// The same credential as the "CID1:" text of docs/compact-qr.md, a
+		// JSON string in the credential response. It carries the W3C
+		// credential above, so it is described the same way.
+		md.CredentialConfigurationsSupported[issuer.ConfigurationID(t.Name, issuer.FormatQR)] = proto.CredentialConfiguration{
+			Format:                               proto.FormatCompactQR,
+			CredentialDefinition:                 definition(t),
+			CredentialSigningAlgValuesSupported:  qrSigningAlgs,
+			CryptographicBindingMethodsSupported: []string{proto.BindingDIDKey},
+			ProofTypesSupported:                  qrProofs,
+			CredentialMetadata: &proto.CredentialMetadata{
+				Display: []proto.Display{{Name: t.Title, Locale: opts.Locale,
+					Description: t.Description + " As a QR code to show offline."}},
+				Claims: claimDescriptions(t.Claims, []any{"credentialSubject"}, opts.Locale),
 			},
 		}
 	}
