@@ -66,7 +66,7 @@ func formatRadios(selected issuer.Format) []radio {
 		selected = issuer.FormatLDP
 	}
 	var out []radio
-	for _, f := range []issuer.Format{issuer.FormatLDP, issuer.FormatSDJWT} {
+	for _, f := range []issuer.Format{issuer.FormatLDP, issuer.FormatSDJWT, issuer.FormatQR} {
 		out = append(out, radio{ID: fieldID("format." + string(f)), Value: string(f), Label: formatLabel(f), Selected: f == selected})
 	}
 	return out

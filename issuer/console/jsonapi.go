@@ -89,7 +89,8 @@ type ResidentJSON struct {
 }
 
 // RecordJSON is an issued credential. Credential (the JSON document for
-// ldp_vc, the compact SD-JWT for dc+sd-jwt) is left out of search results.
+// ldp_vc, the compact SD-JWT for dc+sd-jwt, the "CID1:" text for cityid-qr)
+// is left out of search results.
 type RecordJSON struct {
 	ID          string                 `json:"id"`
 	Type        string                 `json:"type"`
@@ -101,6 +102,9 @@ type RecordJSON struct {
 	IssuedAt    time.Time              `json:"issued_at"`
 	ValidUntil  *time.Time             `json:"valid_until,omitempty"`
 	Credential  string                 `json:"credential,omitempty"`
+	// Forms lists the formats the credential was issued in, first issued
+	// first (Format is the first; Credential is that form).
+	Forms []issuer.Format `json:"forms,omitempty"`
 }
 
 // OfferJSON is a credential offer; TxCode is shown once, here.
@@ -123,7 +127,7 @@ func residentJSON(r *issuer.Resident) ResidentJSON {
 
 func recordJSON(r *issuer.Record, withCredential bool) RecordJSON {
 	out := RecordJSON{ID: r.ID, Type: r.Type, Subject: r.Subject, Format: r.Format, ResidentID: r.ResidentID,
-		StatusIndex: r.StatusIndex, State: r.State, IssuedAt: r.IssuedAt, ValidUntil: r.ValidUntil}
+		StatusIndex: r.StatusIndex, State: r.State, IssuedAt: r.IssuedAt, ValidUntil: r.ValidUntil, Forms: r.Forms}
 	if withCredential {
 		out.Credential = string(r.Credential)
 	}

@@ -476,8 +476,11 @@ func fileName(rec *issuer.Record) string {
 		}
 		return '_'
 	}, base)
-	if rec.Format == issuer.FormatSDJWT {
+	switch rec.Format {
+	case issuer.FormatSDJWT:
 		return "credential-" + base + ".sd-jwt"
+	case issuer.FormatQR:
+		return "credential-" + base + ".cid.txt"
 	}
 	return "credential-" + base + ".json"
 }
@@ -489,8 +492,11 @@ func (h *handler) credentialDownload(w http.ResponseWriter, r *http.Request, _ *
 		return
 	}
 	ct := "application/vc"
-	if rec.Format == issuer.FormatSDJWT {
+	switch rec.Format {
+	case issuer.FormatSDJWT:
 		ct = "application/dc+sd-jwt"
+	case issuer.FormatQR:
+		ct = "text/plain; charset=utf-8"
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+fileName(rec)+`"`)

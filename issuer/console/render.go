@@ -236,6 +236,8 @@ func formatLabel(f issuer.Format) string {
 		return "W3C verifiable credential with Data Integrity proof (ldp_vc)"
 	case issuer.FormatSDJWT:
 		return "SD-JWT VC (dc+sd-jwt)"
+	case issuer.FormatQR:
+		return "QR code credential, shown offline (cityid-qr)"
 	}
 	return string(f)
 }

@@ -304,9 +304,9 @@ func (f *Fake) Issue(_ context.Context, actor issuer.Actor, req issuer.IssueRequ
 		e.Fields = []issuer.FieldError{{Path: "subject", Message: "must be a DID like did:key:z6Mk..."}}
 		return nil, e
 	}
-	if req.Format != issuer.FormatLDP && req.Format != issuer.FormatSDJWT {
+	if req.Format != issuer.FormatLDP && req.Format != issuer.FormatSDJWT && req.Format != issuer.FormatQR {
 		e := errf(issuer.CodeInvalidRequest, 400, "unknown format %q", req.Format)
-		e.Fields = []issuer.FieldError{{Path: "format", Message: "must be ldp_vc or dc+sd-jwt"}}
+		e.Fields = []issuer.FieldError{{Path: "format", Message: "must be ldp_vc, dc+sd-jwt or cityid-qr"}}
 		return nil, e
 	}
 	if req.ResidentID != 0 {
@@ -335,12 +335,15 @@ func (f *Fake) newRecordLocked(typ, subject string, format issuer.Format, reside
 		"credentialSubject": subj,
 		"description":       "unsigned test credential from consoletest.Fake",
 	}, "", "  ")
-	if format == issuer.FormatSDJWT {
+	switch format {
+	case issuer.FormatSDJWT:
 		doc = []byte("eyJhbGciOiJub25lIn0.test-only." + hex.EncodeToString(doc[:16]) + "~")
+	case issuer.FormatQR:
+		doc = []byte("CID1:TEST" + strings.ToUpper(hex.EncodeToString(doc[:16])))
 	}
 	rec := issuer.Record{
 		ID: id, Type: typ, Subject: subject, Format: format, ResidentID: residentID,
-		StatusIndex: f.nextIndex, State: issuer.StateActive, IssuedAt: now, Credential: doc,
+		StatusIndex: f.nextIndex, State: issuer.StateActive, IssuedAt: now, Credential: doc, Forms: []issuer.Format{format},
 	}
 	f.nextIndex++
 	f.records = append(f.records, rec)
@@ -366,6 +369,19 @@ func (f *Fake) findLocked(id string) int {
 		}
 	}
 	return -1
+}
+
+// AddForm records that the credential id was also issued in format (as a
+// wallet collecting an offer's forms does), for pages that list the forms.
+func (f *Fake) AddForm(id string, format issuer.Format) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.findLocked(id)
+	if i < 0 {
+		return errf(issuer.CodeNotFound, http.StatusNotFound, "there is no credential %s", id)
+	}
+	f.records[i].Forms = append(append([]issuer.Format(nil), f.records[i].Forms...), format)
+	return nil
 }
 
 // Search implements issuer.API. Newest first.
