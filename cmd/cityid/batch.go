@@ -148,11 +148,11 @@ func (p *progressBar) update(done, total int) {
 }
 
 func issuerBatch(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("issuer batch", stderr, "issuer batch --data DIR --type T --csv FILE [--format ldp|sd-jwt]")
+	fs := newFlags("issuer batch", stderr, "issuer batch --data DIR --type T --csv FILE [--format ldp|sd-jwt|qr]")
 	dir := fs.String("data", "", "data directory")
 	typ := fs.String("type", "", "credential type, e.g. AgeOverCredential")
 	csvPath := fs.String("csv", "", `CSV file: a "subject" column (DID) and one column per claim`)
-	format := fs.String("format", "ldp", "ldp or sd-jwt")
+	format := fs.String("format", "ldp", "ldp, sd-jwt or qr")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

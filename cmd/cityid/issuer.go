@@ -207,14 +207,13 @@ func readClaims(path string) (map[string]any, error) {
 	return claims, nil
 }
 
+// parseFormat reads --format: ldp (ldp_vc), sd-jwt (dc+sd-jwt) or qr
+// (cityid-qr).
 func parseFormat(s string) (issuer.Format, error) {
-	switch s {
-	case "ldp", "ldp_vc":
-		return issuer.FormatLDP, nil
-	case "sd-jwt", "dc+sd-jwt":
-		return issuer.FormatSDJWT, nil
+	if f, ok := issuer.ParseFormat(s); ok {
+		return f, nil
 	}
-	return "", fmt.Errorf("--format %q: use ldp or sd-jwt", s)
+	return "", fmt.Errorf("--format %q: use ldp, sd-jwt or qr", s)
 }
 
 func issuerOffer(args []string, stdout, stderr io.Writer) int {
@@ -255,12 +254,12 @@ func issuerOffer(args []string, stdout, stderr io.Writer) int {
 }
 
 func issuerIssue(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("issuer issue", stderr, "issuer issue --data DIR --type T --subject DID --claims FILE.json --format ldp|sd-jwt")
+	fs := newFlags("issuer issue", stderr, "issuer issue --data DIR --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr")
 	dir := fs.String("data", "", "data directory")
 	typ := fs.String("type", "", "credential type, e.g. ResidencyCredential")
 	subject := fs.String("subject", "", "the holder's DID")
 	claimsPath := fs.String("claims", "", "JSON file with the claims")
-	format := fs.String("format", "ldp", "ldp (W3C VC, eddsa-rdfc-2022) or sd-jwt (SD-JWT VC)")
+	format := fs.String("format", "ldp", "ldp (W3C VC, eddsa-rdfc-2022), sd-jwt (SD-JWT VC) or qr (the compact QR form, CID1:)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -288,6 +287,8 @@ func issuerIssue(args []string, stdout, stderr io.Writer) int {
 		return reportErr(stderr, "issue", err)
 	}
 	fmt.Fprintf(stdout, "%s\n", strings.TrimSpace(string(rec.Credential)))
+	// Only the W3C form carries its id; revoking needs it.
+	fmt.Fprintf(stderr, "issued %s (%s, status index %d)\n", rec.ID, rec.Format, rec.StatusIndex)
 	return exitOK
 }
 
