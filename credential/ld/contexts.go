@@ -2,6 +2,7 @@ package ld
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -133,13 +134,55 @@ func scoped(c *jsonld.Context, td *jsonld.TermDefinition, tdFrom *jsonld.Context
 
 // parseLocal processes a @context found in the document.
 func parseLocal(c *jsonld.Context, local any) (*jsonld.Context, error) {
-	key, ok := contextKey(local)
-	if !ok {
-		return c.Parse(local)
+	if key, ok := contextKey(local); ok {
+		return step(transition{from: c, urls: key, kind: embedded}, func() (*jsonld.Context, error) {
+			return c.Parse(local)
+		})
 	}
-	return step(transition{from: c, urls: key, kind: embedded}, func() (*jsonld.Context, error) {
-		return c.Parse(local)
-	})
+	if list, ok := local.([]any); ok {
+		if n := embeddedPrefix(list); n > 0 {
+			// Embedded URLs, then context objects: the URLs as above, the
+			// rest on top, every time. json-gold processes a list item by
+			// item, each on the result of those before, so this is the same
+			// where nothing else carries over from one item to the next:
+			// no URL after the objects (each URL is checked against those
+			// before it), no @propagate in the first object (it sets
+			// propagation for the whole list), the same processing mode.
+			prefixCtx, err := parseLocal(c, list[:n])
+			if err != nil {
+				return nil, err
+			}
+			rest := list[n:]
+			first, _ := rest[0].(map[string]any)
+			_, propagate := first["@propagate"]
+			if !propagate && !slices.ContainsFunc(rest, isString) && processingMode(c, 1.1) && processingMode(prefixCtx, 1.1) {
+				return prefixCtx.Parse(rest)
+			}
+		}
+	}
+	return c.Parse(local)
+}
+
+// embeddedPrefix returns how many of the leading items of list are embedded
+// context URLs, if at least one item follows them.
+func embeddedPrefix(list []any) int {
+	n := 0
+	for n < len(list)-1 {
+		s, ok := list[n].(string)
+		if !ok {
+			break
+		}
+		if _, err := embeddedContext(s); err != nil {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
 }
 
 // revertContext is json-gold's RevertToPreviousContext.

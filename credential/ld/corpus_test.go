@@ -212,6 +212,17 @@ var scopedDocs = []string{
 	`{"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.com/unknown"], "type": "VerifiableCredential"}`,
 	`{"@context": 5, "a": 1}`,
 	`{"@context": ["https://cityid.dev/ns/v1", "https://cityid.dev/ns/v1"], "givenName": "twice"}`,
+	// Embedded URLs followed by context objects.
+	`{"@context": ["https://www.w3.org/ns/credentials/v2", {"@propagate": false, "x": "urn:p:x"}], "type": "VerifiableCredential",
+		"issuer": "did:example:i", "x": 1, "credentialSubject": {"x": 2}}`,
+	`{"@context": ["https://www.w3.org/ns/credentials/v2", {"x": "urn:p:x"}, "https://cityid.dev/ns/v1"], "type": "VerifiableCredential",
+		"issuer": "did:example:i", "x": 1, "credentialSubject": {"x": 2, "givenName": "Ana"}}`,
+	`{"@context": ["https://www.w3.org/ns/credentials/v2", {"x": "urn:p:x"}, "https://www.w3.org/ns/credentials/v2"], "x": 1}`,
+	`{"@context": ["https://www.w3.org/ns/credentials/v2", "https://example.com/unknown", {"x": "urn:p:x"}], "x": 1}`,
+	`{"@context": ["https://www.w3.org/ns/credentials/v2", "https://cityid.dev/ns/v1", {}, {"@vocab": "urn:v:"}], "type": "VerifiableCredential",
+		"issuer": "did:example:i", "anything": {"givenName": "Ana", "more": true}}`,
+	`{"@context": ["https://cityid.dev/ns/v1", {"@version": 1.1, "@protected": true, "extra": "urn:p:extra", "givenName": "https://cityid.dev/ns#givenName"}],
+		"givenName": "Ana", "extra": 1}`,
 	// Containers, keywords and values.
 	`{"@context": {"@vocab": "urn:v:", "byType": {"@id": "urn:p:byType", "@container": "@type"},
 		"T": {"@id": "urn:t:T", "@context": {"inT": "urn:p:inT"}}, "byId": {"@container": "@id"}, "byIdx": {"@container": "@index"},

@@ -79,7 +79,7 @@ func expandElement(activeCtx *jsonld.Context, activeProperty string, element any
 	case map[string]any:
 
 		// first, expand the active property
-		expandedActiveProperty, err := activeCtx.ExpandIri(activeProperty, false, true, nil, nil)
+		expandedActiveProperty, err := expandIri(activeCtx, activeProperty, false, true)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func expandElement(activeCtx *jsonld.Context, activeProperty string, element any
 		elemCtx, hasContext := elem["@context"]
 		if mustRevert && (typeScopedContext != nil) && len(elemOrderedKeys) <= 2 && !hasContext {
 			for _, key := range elemOrderedKeys {
-				expandedProperty, err := typeScopedContext.ExpandIri(key, false, true, nil, nil)
+				expandedProperty, err := expandIri(typeScopedContext, key, false, true)
 				if err != nil {
 					return nil, err
 				}
@@ -149,7 +149,7 @@ func expandElement(activeCtx *jsonld.Context, activeProperty string, element any
 		var typeKey string
 		// look for scoped context on @type
 		for _, key := range elemOrderedKeys {
-			expandedProperty, err := activeCtx.ExpandIri(key, false, true, nil, nil)
+			expandedProperty, err := expandIri(activeCtx, key, false, true)
 			if err != nil {
 				return nil, err
 			}
@@ -200,16 +200,9 @@ func expandElement(activeCtx *jsonld.Context, activeProperty string, element any
 		// 8)
 		if rval, hasValue := resultMap["@value"]; hasValue {
 			// 8.1)
-			allowedKeys := map[string]any{
-				"@value":     nil,
-				"@index":     nil,
-				"@language":  nil,
-				"@type":      nil,
-				"@direction": nil,
-			}
 			hasDisallowedKeys := false
 			for key := range resultMap {
-				if _, containsKey := allowedKeys[key]; !containsKey {
+				if _, containsKey := valueObjectKeys[key]; !containsKey {
 					hasDisallowedKeys = true
 					break
 				}
@@ -352,7 +345,7 @@ func expandIndexMap(activeCtx *jsonld.Context, activeProperty string, value map[
 				expandedKey = expandedKeyVal
 			}
 		} else {
-			expandedKey, err = indexCtx.ExpandIri(key, false, true, nil, nil)
+			expandedKey, err = expandIri(indexCtx, key, false, true)
 			if err != nil {
 				return nil, err
 			}
@@ -360,7 +353,7 @@ func expandIndexMap(activeCtx *jsonld.Context, activeProperty string, value map[
 
 		if indexKey == "@id" {
 			// expand document relative
-			key, err = indexCtx.ExpandIri(key, true, false, nil, nil)
+			key, err = expandIri(indexCtx, key, true, false)
 			if err != nil {
 				return nil, err
 			}
@@ -415,4 +408,74 @@ func expandIndexMap(activeCtx *jsonld.Context, activeProperty string, value map[
 func isEmptyObject(v any) bool {
 	vMap, isMap := v.(map[string]any)
 	return isMap && len(vMap) == 0
+}
+
+// expandIri is json-gold's Context.ExpandIri as expansion calls it (with no
+// local context being processed), step for step, with its test of the
+// ignored-keyword pattern ^@[a-zA-Z]+$ written out instead of run as a
+// regular expression.
+func expandIri(c *jsonld.Context, value string, relative bool, vocab bool) (string, error) {
+	// 1)
+	if jsonld.IsKeyword(value) {
+		return value, nil
+	}
+	if ignoredKeyword(value) {
+		return "", nil
+	}
+	// 3)
+	if termDef, hasTermDef := c.TermDefinitions[value]; vocab && hasTermDef {
+		if termDef != nil {
+			return termDef.ID, nil
+		}
+		return "", nil
+	}
+	// 4)
+	colIndex := strings.Index(value, ":")
+	if colIndex > 0 {
+		// 4.1)
+		prefix := value[0:colIndex]
+		suffix := value[colIndex+1:]
+		// 4.2)
+		if prefix == "_" || strings.HasPrefix(suffix, "//") {
+			return value, nil
+		}
+		// 4.4)
+		termDef, hasPrefix := c.TermDefinitions[prefix]
+		if hasPrefix && termDef.ID != "" && termDef.Prefix != nil && *termDef.Prefix {
+			return termDef.ID + suffix, nil
+		} else if jsonld.IsAbsoluteIri(value) {
+			return value, nil
+		}
+	}
+	// 5)
+	if vocabValue := c.Values.Vocab; vocab && vocabValue != nil {
+		return *vocabValue + value, nil
+	} else if relative {
+		// 6)
+		return jsonld.Resolve(c.Values.Base, value), nil
+	}
+	// 7)
+	return value, nil
+}
+
+// ignoredKeyword reports whether s matches ^@[a-zA-Z]+$.
+func ignoredKeyword(s string) bool {
+	if len(s) < 2 || s[0] != '@' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// valueObjectKeys are the keys a value object may have (8.1).
+var valueObjectKeys = map[string]any{
+	"@value":     nil,
+	"@index":     nil,
+	"@language":  nil,
+	"@type":      nil,
+	"@direction": nil,
 }

@@ -39,7 +39,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 		}
 		if inputType != nil {
 			var err error
-			inputType, err = activeCtx.ExpandIri(inputType.(string), false, true, nil, nil)
+			inputType, err = expandIri(activeCtx, inputType.(string), false, true)
 			if err != nil {
 				return err
 			}
@@ -56,7 +56,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 			continue
 		}
 		// 7.2)
-		expandedProperty, err := activeCtx.ExpandIri(key, false, true, nil, nil)
+		expandedProperty, err := expandIri(activeCtx, key, false, true)
 		if err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 			if expandedProperty == "@id" {
 				valueStr, isString := value.(string)
 				if isString {
-					expandedValue, err = activeCtx.ExpandIri(valueStr, true, false, nil, nil)
+					expandedValue, err = expandIri(activeCtx, valueStr, true, false)
 					if err != nil {
 						return err
 					}
@@ -121,7 +121,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 							return jsonld.NewJsonLdError(jsonld.InvalidTypeValue,
 								"@type value must be a string or array of strings")
 						}
-						newVal, err := typeScopedContext.ExpandIri(listElemStr, true, true, nil, nil)
+						newVal, err := expandIri(typeScopedContext, listElemStr, true, true)
 						if err != nil {
 							return err
 						}
@@ -129,7 +129,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 					}
 					expandedValue = expandedValueList
 				case string:
-					expandedValue, err = typeScopedContext.ExpandIri(v, true, true, nil, nil)
+					expandedValue, err = expandIri(typeScopedContext, v, true, true)
 					if err != nil {
 						return err
 					}
@@ -333,7 +333,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 			dir, hasDir := td.Direction, td.HasDirection
 
 			for _, language := range jsonld.GetOrderedKeys(valueMap) {
-				expandedLanguage, err := termCtx.ExpandIri(language, false, true, nil, nil)
+				expandedLanguage, err := expandIri(termCtx, language, false, true)
 				if err != nil {
 					return err
 				}
@@ -373,7 +373,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 			}
 			var propertyIndex string
 			if indexKey != "@index" {
-				propertyIndex, err = activeCtx.ExpandIri(indexKey, false, true, nil, nil)
+				propertyIndex, err = expandIri(activeCtx, indexKey, false, true)
 				if err != nil {
 					return err
 				}
@@ -530,7 +530,7 @@ func expandObject(activeCtx *jsonld.Context, activeProperty string, expandedActi
 			hasValues := false
 			if isMap {
 				for k := range nvMap {
-					expanded, _ := activeCtx.ExpandIri(k, false, true, nil, nil)
+					expanded, _ := expandIri(activeCtx, k, false, true)
 					if expanded == "@value" {
 						hasValues = true
 						break

@@ -417,3 +417,49 @@ func TestInlineContextsNotRemembered(t *testing.T) {
 			before, n, frozenCount.Load(), after)
 	}
 }
+
+// TestExpandIriMatchesJSONGold: expandIri is Context.ExpandIri, on every
+// remembered context and on terms, compact IRIs, keywords and near-keywords.
+func TestExpandIriMatchesJSONGold(t *testing.T) {
+	resetContextCache()
+	for _, d := range buildCorpus(t) {
+		_, _ = Canonicalize(d.doc)
+	}
+	values := append(terms(t), "", "@", "@a", "@Abc", "@abc1", "@ab-c", "@id", "@type", "@none", "@vocab", "@a\n", "@é",
+		"_:b0", "_:", "did:key:z6Mk", "urn:uuid:1", "https://example.com/a#b", "http:/x", "cred:x", "schema:name",
+		"sec:proof", "xsd:date", "rdf:type", "a:b", ":x", "x:", "rel/path", "?q", "#frag", "ex://host", "VerifiableCredential:x")
+	var contexts []*jsonld.Context
+	frozenSet.Range(func(k, _ any) bool { contexts = append(contexts, k.(*jsonld.Context)); return true })
+	if len(contexts) < 10 {
+		t.Fatalf("only %d contexts", len(contexts))
+	}
+	for _, local := range []string{`{"n": null, "a": {"@id": "urn:p:", "@prefix": true}, "b": "urn:b/", "@vocab": "urn:v:"}`,
+		`{"@vocab": null, "x": {"@id": null}, "did": "urn:did:", "y": "@type"}`} {
+		c, err := emptyContext.Parse(mustJSON(t, local))
+		if err != nil {
+			t.Fatal(err)
+		}
+		contexts = append(contexts, c)
+		values = append(values, "n", "n:x", "a:x", "b:x", "x", "x:y", "y", "did:x")
+	}
+	call := func(f func() (string, error)) (s string) {
+		defer func() {
+			if r := recover(); r != nil {
+				s = fmt.Sprint("panic: ", r)
+			}
+		}()
+		v, err := f()
+		return fmt.Sprint(v, err)
+	}
+	for _, c := range contexts {
+		for _, v := range values {
+			for _, flags := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+				want := call(func() (string, error) { return c.ExpandIri(v, flags[0], flags[1], nil, nil) })
+				got := call(func() (string, error) { return expandIri(c, v, flags[0], flags[1]) })
+				if got != want {
+					t.Fatalf("expandIri(%q, %v) = %q, json-gold: %q", v, flags, got, want)
+				}
+			}
+		}
+	}
+}

@@ -59,6 +59,7 @@ type canonicalizer struct {
 	canonical   *issuer
 	workLeft    int // Hash N-Degree Quads calls and permutations still allowed
 	buf         []byte
+	lineBuf     []byte // hashFirstDegree's lines, reused
 }
 
 // canonicalNQuads returns the canonical N-Quads document of quads.
@@ -148,18 +149,45 @@ func canonicalNQuads(quads []rdfQuad) ([]byte, error) {
 
 	// Step 6: relabel, serialize, sort, join.
 	label := func(id string) string { v, _ := c.canonical.get(id); return v }
-	lines := make([][]byte, len(quads))
-	size := 0
-	for i := range quads {
-		lines[i] = appendQuad(nil, &quads[i], label)
-		size += len(lines[i])
-	}
+	var all []byte
+	lines := serializeLines(&all, quads, nil, label)
 	slices.SortFunc(lines, bytes.Compare)
-	out := make([]byte, 0, size)
+	out := make([]byte, 0, len(all))
 	for _, l := range lines {
 		out = append(out, l...)
 	}
 	return out, nil
+}
+
+// serializeLines writes the quads (those at the indexes given, or all of
+// them) in canonical N-Quads form into *buf, one after the other, and
+// returns the lines, which share *buf.
+func serializeLines(buf *[]byte, quads []rdfQuad, indexes []int, label labeler) [][]byte {
+	n := len(quads)
+	if indexes != nil {
+		n = len(indexes)
+	}
+	b := (*buf)[:0]
+	if cap(b) == 0 {
+		b = make([]byte, 0, 160*n)
+	}
+	ends := make([]int, n)
+	for i := range n {
+		qi := i
+		if indexes != nil {
+			qi = indexes[i]
+		}
+		b = appendQuad(b, &quads[qi], label)
+		ends[i] = len(b)
+	}
+	lines := make([][]byte, n)
+	start := 0
+	for i, end := range ends {
+		lines[i] = b[start:end:end]
+		start = end
+	}
+	*buf = b
+	return lines
 }
 
 // hashFirstDegree is Hash First Degree Quads (section 4.6).
@@ -173,11 +201,7 @@ func (c *canonicalizer) hashFirstDegree(id string) string {
 		}
 		return "z"
 	}
-	qs := c.bnodeQuads[id]
-	lines := make([][]byte, len(qs))
-	for i, qi := range qs {
-		lines[i] = appendQuad(nil, &c.quads[qi], label)
-	}
+	lines := serializeLines(&c.lineBuf, c.quads, c.bnodeQuads[id], label)
 	slices.SortFunc(lines, bytes.Compare)
 	md := sha256.New()
 	for _, l := range lines {

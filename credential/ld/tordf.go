@@ -97,7 +97,7 @@ func wellFormedIRI(s string) bool {
 	}
 	for i := colon + 1; i < len(s); i++ {
 		c := s[i]
-		if c <= 0x20 || strings.IndexByte(iriForbidden, c) >= 0 {
+		if c <= 0x20 || iriForbiddenByte[c] {
 			return false
 		}
 		if c >= utf8.RuneSelf {
@@ -112,6 +112,14 @@ func wellFormedIRI(s string) bool {
 }
 
 const iriForbidden = "<>\"{}|^`\\\x7f"
+
+// iriForbiddenByte[c] reports whether iriForbidden holds c.
+var iriForbiddenByte = func() (t [256]bool) {
+	for i := 0; i < len(iriForbidden); i++ {
+		t[iriForbidden[i]] = true
+	}
+	return t
+}()
 
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
