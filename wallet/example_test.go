@@ -113,13 +113,26 @@ func ExampleWallet_ReceiveOffer() {
 	c := got[0]
 	fmt.Println(c.Title, c.Forms, c.Claims["residentOf"])
 
+	// At a kiosk with no network: one QR code, only the claim chosen,
+	// answering the challenge the kiosk shows.
+	qr, err := w.PresentQR(c.ID, []string{"residentOf"}, wallet.PresentOptions{Challenge: "K7Q2", Verifier: "Library kiosk"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(qr[:5])
+
+	// Online: an SD-JWT presentation for the verifier's audience and nonce.
 	_, err = w.PresentSDJWT(c.ID, []string{"residentOf"}, "https://pool.example", "nonce-from-the-pool")
 	if err != nil {
 		log.Fatal(err)
 	}
 	history, _ := w.History()
-	fmt.Println(history[0].Verifier, history[0].Claims, history[0].Time.Before(time.Now().Add(time.Second)))
+	for _, e := range history {
+		fmt.Println(e.Verifier, e.Form, e.Claims, e.Time.Before(time.Now().Add(time.Second)))
+	}
 	// Output:
-	// Residency [ldp_vc dc+sd-jwt] Springfield
-	// https://pool.example [residentOf] true
+	// Residency [ldp_vc dc+sd-jwt cityid-qr] Springfield
+	// CID1:
+	// https://pool.example dc+sd-jwt [residentOf] true
+	// Library kiosk cityid-qr [residentOf] true
 }

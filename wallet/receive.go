@@ -5,13 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/oid4vci"
@@ -34,8 +29,8 @@ type offered struct {
 // for an offer sent by reference).
 //
 // Every configuration in the offer whose format the wallet supports
-// (dc+sd-jwt, ldp_vc, cityid-qr) is received, with one access token; other
-// configurations are skipped and logged. Each credential is verified before
+// (dc+sd-jwt, ldp_vc, cityid-qr) is received, with one access token
+// (oid4vci.Client.ReceiveAll); other configurations are skipped and logged. Each credential is verified before
 // anything is stored (see [Wallet.Import] for the checks), and the forms of
 // one credential (same issuer, type and claims) become one wallet entry.
 // If any form fails verification nothing is stored and the error wraps
@@ -49,8 +44,7 @@ func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]C
 	if err != nil {
 		return nil, err
 	}
-	sess := newSession(w.opts.HTTPClient)
-	client := &oid4vci.Client{HTTP: sess.client}
+	client := &oid4vci.Client{HTTP: w.opts.HTTPClient}
 	offer, err := client.ResolveOffer(ctx, strings.TrimSpace(offerURI))
 	if err != nil {
 		return nil, fmt.Errorf("wallet: reading the offer: %w", err)
@@ -63,6 +57,7 @@ func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]C
 		return nil, fmt.Errorf("wallet: %w", err)
 	}
 	var want []offered
+	var ids []string
 	for _, id := range offer.CredentialConfigurationIDs {
 		conf, ok := md.CredentialConfigurationsSupported[id]
 		if !ok || !slices.Contains(supportedFormats, Format(conf.Format)) {
@@ -70,35 +65,33 @@ func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]C
 			continue
 		}
 		want = append(want, offered{id: id, format: Format(conf.Format), typ: announcedType(conf)})
+		ids = append(ids, id)
 	}
 	if len(want) == 0 {
 		return nil, fmt.Errorf("wallet: %w: the offer holds no form this wallet can keep (it offers %s)",
 			ErrUnsupported, strings.Join(offer.CredentialConfigurationIDs, ", "))
 	}
-
+	// One access token for every form: the pre-authorized code works once.
+	results, err := client.ReceiveAll(ctx, offer, txCode, w.holder, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	type received struct {
 		o    offered
 		data []byte
 	}
 	var got []received
 	var failed []string
-	for _, o := range want {
-		data, err := client.Receive(ctx, offer, txCode, w.holder, o.id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if !sess.redeemed() {
-				// The code was not redeemed (wrong transaction code, used
-				// or expired offer): trying again would only count
-				// against the offer.
-				return nil, fmt.Errorf("wallet: %w", err)
-			}
-			w.opts.Logger.Warn("a credential form could not be received", "configuration", o.id, "err", err)
-			failed = append(failed, fmt.Sprintf("%s (%v)", o.id, err))
+	for i, r := range results {
+		if r.Err != nil {
+			w.opts.Logger.Warn("a credential form could not be received", "configuration", r.ConfigurationID, "err", r.Err)
+			failed = append(failed, fmt.Sprintf("%s (%v)", r.ConfigurationID, r.Err))
 			continue
 		}
-		got = append(got, received{o, data})
+		got = append(got, received{want[i], r.Credential})
 	}
 	// Verify the W3C and SD-JWT forms first: a QR form is checked against
 	// their issuer and status lists.
@@ -320,117 +313,4 @@ func findEntry(recs []*record, key string, f *form) *record {
 		}
 	}
 	return nil
-}
-
-// session is the HTTP side of one ReceiveOffer. OpenID4VCI lets a wallet
-// use one access token for several credential requests, but
-// oid4vci.Client.Receive redeems the pre-authorized code on every call and
-// the code works once. The session's transport therefore answers a repeated
-// token request (same endpoint, same code and transaction code) and the
-// repeated metadata requests from the first successful answer; nonce and
-// credential requests always go to the issuer.
-type session struct {
-	client *http.Client
-	t      *reuseTransport
-}
-
-func newSession(base *http.Client) *session {
-	var c http.Client
-	if base != nil {
-		c = *base
-	} else {
-		c = http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}}
-	}
-	t := &reuseTransport{base: c.Transport, answers: map[string]cachedAnswer{}}
-	if t.base == nil {
-		t.base = http.DefaultTransport
-	}
-	c.Transport = t
-	return &session{client: &c, t: t}
-}
-
-// redeemed reports whether the token endpoint has answered with a token.
-func (s *session) redeemed() bool {
-	s.t.mu.Lock()
-	defer s.t.mu.Unlock()
-	return s.t.token
-}
-
-type cachedAnswer struct {
-	header http.Header
-	body   []byte
-}
-
-type reuseTransport struct {
-	base    http.RoundTripper
-	mu      sync.Mutex
-	answers map[string]cachedAnswer
-	token   bool
-}
-
-// maxCached bounds what the transport keeps (metadata and token answers).
-const maxCached = oid4vci.MaxResponseSize
-
-func (t *reuseTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	key, isToken, err := reuseKey(req)
-	if err != nil || key == "" {
-		if err != nil {
-			return nil, err
-		}
-		return t.base.RoundTrip(req)
-	}
-	t.mu.Lock()
-	a, ok := t.answers[key]
-	t.mu.Unlock()
-	if ok {
-		return &http.Response{Status: "200 OK", StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: a.header.Clone(), Body: io.NopCloser(bytes.NewReader(a.body)), ContentLength: int64(len(a.body)), Request: req}, nil
-	}
-	resp, err := t.base.RoundTrip(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return resp, err
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxCached+1))
-	resp.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if len(body) <= maxCached {
-		t.mu.Lock()
-		t.answers[key] = cachedAnswer{header: resp.Header.Clone(), body: body}
-		t.token = t.token || isToken
-		t.mu.Unlock()
-	}
-	return resp, nil
-}
-
-// reuseKey returns the cache key of a request whose answer may be reused:
-// GET (metadata) and a pre-authorized code token request. Others get "".
-func reuseKey(req *http.Request) (key string, isToken bool, err error) {
-	switch req.Method {
-	case http.MethodGet:
-		return "GET " + req.URL.String(), false, nil
-	case http.MethodPost:
-		if req.Body == nil || req.GetBody == nil || req.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
-			return "", false, nil
-		}
-		body, err := req.GetBody()
-		if err != nil {
-			return "", false, err
-		}
-		b, err := io.ReadAll(io.LimitReader(body, 64<<10))
-		body.Close()
-		if err != nil {
-			return "", false, err
-		}
-		form, err := url.ParseQuery(string(b))
-		if err != nil || form.Get("grant_type") != oid4vci.GrantTypePreAuthorizedCode {
-			return "", false, nil
-		}
-		return "POST " + req.URL.String() + "\x00" + string(b), true, nil
-	}
-	return "", false, nil
 }

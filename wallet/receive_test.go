@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cityid/cityid/credential/compact"
+	"github.com/cityid/cityid/credential/compact/base45"
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/issuer"
@@ -57,27 +59,6 @@ func offer(t *testing.T, svc *issuer.Service) *issuer.Offer {
 	return o
 }
 
-// offersQR reports whether the offer lists a QR configuration that the
-// issuer's metadata describes (the wallet skips configurations it cannot
-// look up).
-func offersQR(t *testing.T, srv *httptest.Server, o *issuer.Offer) bool {
-	t.Helper()
-	parsed, err := oid4vci.ParseOfferURI(o.URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	md, err := (&oid4vci.Client{HTTP: srv.Client()}).FetchIssuerMetadata(context.Background(), parsed.CredentialIssuer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range parsed.CredentialConfigurationIDs {
-		if md.CredentialConfigurationsSupported[id].Format == string(wallet.FormatQR) {
-			return true
-		}
-	}
-	return false
-}
-
 // kioskVerifier verifies with the bundle the issuer publishes, as a kiosk.
 func kioskVerifier(t *testing.T, svc *issuer.Service, srv *httptest.Server, challenge, audience string) *verifier.Verifier {
 	t.Helper()
@@ -116,10 +97,7 @@ func TestReceiveFromIssuer(t *testing.T) {
 		t.Fatalf("received %d entries, want 1 (the forms of one credential): %+v", len(got), got)
 	}
 	c := got[0]
-	want := []wallet.Format{wallet.FormatLDP, wallet.FormatSDJWT}
-	if offersQR(t, srv, o) {
-		want = append(want, wallet.FormatQR)
-	}
+	want := []wallet.Format{wallet.FormatLDP, wallet.FormatSDJWT, wallet.FormatQR}
 	if !slices.Equal(c.Forms, want) {
 		t.Errorf("the entry holds the forms %v, want every form offered: %v", c.Forms, want)
 	}
@@ -168,6 +146,23 @@ func TestReceiveFromIssuer(t *testing.T) {
 	}
 	if len(res.Claims) != 1 || res.Claims["givenName"] != "Zorabel" {
 		t.Fatalf("the kiosk sees %v, want only the given name", res.Claims)
+	}
+	// At a kiosk: the QR code of two claims, for the kiosk's challenge.
+	qr, err := w.PresentQR(c.ID, []string{"residentOf", "birthDate"}, wallet.PresentOptions{Challenge: "K7Q2", Verifier: "Town hall"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kiosk := kioskVerifier(t, svc, srv, "K7Q2", "")
+	res = kiosk.Verify(context.Background(), []byte(qr))
+	if !res.Verified || res.Checks.HolderBinding.Outcome != verifier.OK || res.Checks.Status.Outcome != verifier.OK {
+		out, _ := json.MarshalIndent(res, "", " ")
+		t.Fatalf("the kiosk refuses the QR code:\n%s", out)
+	}
+	if len(res.Claims) != 2 || res.Claims["residentOf"] != "Springfield" || res.Claims["birthDate"] != "1987-03-14" {
+		t.Fatalf("the kiosk sees %v, want only the two claims", res.Claims)
+	}
+	if res = kiosk.Verify(context.Background(), []byte(qr)); res.Verified {
+		t.Fatal("the kiosk accepted the same QR code twice")
 	}
 	// Another kiosk's challenge: refused (no replay).
 	res = kioskVerifier(t, svc, srv, "other-challenge", "https://library.example").Verify(context.Background(), []byte(pres))
@@ -243,12 +238,14 @@ func tamper(base http.RoundTripper, change func(format string, cred []byte) []by
 		if err := json.Unmarshal(body, &cr); err != nil || len(cr.Credentials) != 1 {
 			panic("unexpected credential response")
 		}
-		raw := bytes.TrimSpace(cr.Credentials[0].Credential)
-		format := oid4vci.FormatLDP
-		if raw[0] == '"' {
-			format = oid4vci.FormatSDJWT
-		}
 		cred, _ := cr.Credentials[0].Bytes()
+		format := oid4vci.FormatSDJWT
+		switch {
+		case cred[0] == '{':
+			format = oid4vci.FormatLDP
+		case oid4vci.IsCompactQRText(string(cred)):
+			format = oid4vci.FormatCompactQR
+		}
 		ic, err := oid4vci.NewIssuedCredential(format, change(format, cred))
 		if err != nil {
 			panic(err)
@@ -296,6 +293,18 @@ func TestReceiveRefusesTampered(t *testing.T) {
 			}
 			return cred
 		}, verifier.ReasonBadSignature},
+		"QR claim changed": {func(format string, cred []byte) []byte {
+			if format != oid4vci.FormatCompactQR {
+				return cred
+			}
+			// The same text with one byte of the CBOR inside changed.
+			raw, err := base45.Decode(strings.TrimPrefix(string(cred), compact.Prefix))
+			if err != nil {
+				panic(err)
+			}
+			raw[len(raw)-3] ^= 0x01
+			return []byte(compact.Prefix + base45.Encode(raw))
+		}, verifier.ReasonBadSignature},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -318,21 +327,24 @@ func TestReceiveRefusesTampered(t *testing.T) {
 	}
 }
 
-// TestReceiveUsesOnlyTheIssuer counts the requests of one receive: every
-// one goes to the offer's issuer, and the code is redeemed once.
+// TestReceiveUsesOnlyTheIssuer watches the requests of one receive: every
+// one goes to the offer's issuer, the code is redeemed once, and one
+// credential request is made per form.
 func TestReceiveUsesOnlyTheIssuer(t *testing.T) {
 	svc, srv := startIssuer(t)
 	issuerURL, _ := url.Parse(srv.URL)
-	var tokens, total atomic.Int32
+	var tokens, credentials atomic.Int32
 	client := *srv.Client()
 	base := client.Transport
 	client.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		total.Add(1)
 		if r.URL.Host != issuerURL.Host {
 			t.Errorf("request to %s, not to the issuer", r.URL)
 		}
-		if strings.HasSuffix(r.URL.Path, "/token") {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/token"):
 			tokens.Add(1)
+		case strings.HasSuffix(r.URL.Path, "/credential"):
+			credentials.Add(1)
 		}
 		return base.RoundTrip(r)
 	})
@@ -344,9 +356,7 @@ func TestReceiveUsesOnlyTheIssuer(t *testing.T) {
 	if tokens.Load() != 1 {
 		t.Fatalf("%d token requests, want 1", tokens.Load())
 	}
-	// metadata (2), token, then nonce and credential per form.
-	forms := int32(len(mustOnly(t, w).Forms))
-	if total.Load() != 3+2*forms {
-		t.Fatalf("%d requests for %d forms, want %d", total.Load(), forms, 3+2*forms)
+	if forms := int32(len(mustOnly(t, w).Forms)); credentials.Load() != forms {
+		t.Fatalf("%d credential requests for %d forms", credentials.Load(), forms)
 	}
 }

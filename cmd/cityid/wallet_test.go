@@ -81,9 +81,12 @@ func TestWalletReceivePresentVerify(t *testing.T) {
 	if err := json.Unmarshal([]byte(cli(0, "wallet", "list", "--dir", dir)), &list); err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || len(list[0].Forms) < 2 || list[0].Claims["familyName"] != "Silva" {
+	if len(list) != 1 || strings.Join(list[0].Forms, " ") != "ldp_vc dc+sd-jwt cityid-qr" || list[0].Claims["familyName"] != "Silva" {
 		t.Fatalf("list: %+v", list)
 	}
+	png := filepath.Join(tmp, "code.png")
+	qr := strings.TrimSpace(cli(0, "wallet", "present", "--dir", dir, "--credential", list[0].ID, "--disclose", "residentOf,birthDate",
+		"--challenge", "K7Q2", "--verifier", "Town hall", "--png", png))
 
 	pres := strings.TrimSpace(cli(0, "wallet", "present", "--dir", dir, "--credential", list[0].ID, "--disclose", "residentOf",
 		"--form", "sd-jwt", "--audience", "https://counter.example", "--challenge", "c-81"))
@@ -103,8 +106,21 @@ func TestWalletReceivePresentVerify(t *testing.T) {
 	if !strings.Contains(out, `"residentOf": "Springfield"`) || strings.Contains(out, "Silva") {
 		t.Fatalf("verify shows:\n%s", out)
 	}
+	// The QR code, read from the PNG image and as text: only the two claims.
+	qrFile := filepath.Join(tmp, "code.txt")
+	os.WriteFile(qrFile, []byte(qr), 0o600)
+	for _, f := range []string{png, qrFile} {
+		out = cli(0, "verify", "--trust", bundle, "--trust-root", svc.RootDID(), "--require-holder", "--challenge", "K7Q2", f)
+		if !strings.Contains(out, `"residentOf": "Springfield"`) || !strings.Contains(out, `"birthDate": "1990-04-30"`) || strings.Contains(out, "Silva") {
+			t.Fatalf("verify %s shows:\n%s", filepath.Base(f), out)
+		}
+	}
+	out = cli(1, "verify", "--trust", bundle, "--trust-root", svc.RootDID(), "--require-holder", "--challenge", "OTHER", png)
+	if !strings.Contains(out, "challenge_mismatch") {
+		t.Fatalf("another kiosk's challenge:\n%s", out)
+	}
 	hist := cli(0, "wallet", "history", "--dir", dir)
-	if !strings.Contains(hist, `"verifier": "https://counter.example"`) {
+	if !strings.Contains(hist, `"verifier": "https://counter.example"`) || !strings.Contains(hist, `"verifier": "Town hall"`) {
 		t.Fatalf("history:\n%s", hist)
 	}
 }
