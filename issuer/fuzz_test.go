@@ -6,7 +6,7 @@ import (
 )
 
 func FuzzParseConfigurationID(f *testing.F) {
-	for _, s := range []string{"ResidencyCredential_sd-jwt", "CityIDCredential_ldp", "_ldp", "x_y_ldp", ""} {
+	for _, s := range []string{"ResidencyCredential_sd-jwt", "CityIDCredential_ldp", "AgeOverCredential_qr", "_qr", "x_y_ldp", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
