@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,10 +30,11 @@ type offered struct {
 // for an offer sent by reference).
 //
 // Every configuration in the offer whose format the wallet supports
-// (dc+sd-jwt, ldp_vc, cityid-qr) is received, with one access token
-// (oid4vci.Client.ReceiveAll); other configurations are skipped and logged. Each credential is verified before
-// anything is stored (see [Wallet.Import] for the checks), and the forms of
-// one credential (same issuer, type and claims) become one wallet entry.
+// (dc+sd-jwt, ldp_vc, cityid-qr) is received with one access token
+// (oid4vci.Client.ReceiveAll); other configurations are skipped and logged.
+// Each credential is verified before anything is stored (see
+// [Wallet.Import] for the checks), and the forms of one credential (same
+// issuer, type and claims) become one wallet entry.
 // If any form fails verification nothing is stored and the error wraps
 // [ErrRejected]. If some forms arrived and others could not be received,
 // the received ones are stored and returned with an error wrapping
@@ -79,16 +81,21 @@ func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]C
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if len(results) != len(want) {
+		return nil, fmt.Errorf("wallet: %d results for %d credential forms", len(results), len(want))
+	}
 	type received struct {
 		o    offered
 		data []byte
 	}
 	var got []received
 	var failed []string
+	var errs []error
 	for i, r := range results {
 		if r.Err != nil {
 			w.opts.Logger.Warn("a credential form could not be received", "configuration", r.ConfigurationID, "err", r.Err)
 			failed = append(failed, fmt.Sprintf("%s (%v)", r.ConfigurationID, r.Err))
+			errs = append(errs, r.Err)
 			continue
 		}
 		got = append(got, received{want[i], r.Credential})
@@ -112,7 +119,7 @@ func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]C
 		forms = append(forms, f)
 	}
 	if len(forms) == 0 {
-		return nil, fmt.Errorf("wallet: no credential could be received: %s", strings.Join(failed, "; "))
+		return nil, fmt.Errorf("wallet: no credential could be received: %w", errors.Join(errs...))
 	}
 	if err := sameIssuer(forms); err != nil {
 		return nil, err
