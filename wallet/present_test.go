@@ -224,3 +224,30 @@ func TestImportRefuses(t *testing.T) {
 		t.Fatalf("stored %+v", list)
 	}
 }
+
+// TestConcurrentUse presents and lists from several goroutines at once (run
+// with -race): every presentation is recorded once.
+func TestConcurrentUse(t *testing.T) {
+	clock := newClock()
+	w, _, _, c := held(t, clock)
+	const n = 8
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := w.PresentSDJWT(c.ID, []string{"givenName"}, "https://pool.example", "n")
+			errs <- err
+		}()
+		go func() {
+			_, err := w.List()
+			errs <- err
+		}()
+	}
+	for i := 0; i < 2*n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h, err := w.History(); err != nil || len(h) != n {
+		t.Fatalf("history has %d events (%v), want %d", len(h), err, n)
+	}
+}
