@@ -31,8 +31,10 @@ import (
 // A context written inline in a document is never frozen, and neither is
 // anything derived from it: it is processed on every call, exactly as
 // json-gold does, so hostile input can only add transitions between embedded
-// contexts, and at most maxFrozen of those.
-var maxFrozen int32 = 2048
+// contexts, and at most maxFrozen of those. A frozen context takes about
+// 10 KB; the documents cityid issues need a few dozen. Once the cache is full,
+// further transitions are computed each time, as json-gold would.
+var maxFrozen int32 = 1024
 
 // transitionKind names the context processing step; each is a distinct call
 // of json-gold's context processing (see the call sites in expand.go).

@@ -4,6 +4,12 @@
 // eddsa-rdfc-2022 cryptosuite).
 //
 // JSON-LD expansion and node map generation are github.com/piprate/json-gold's.
+// The expansion algorithm runs from a copy of json-gold's (expand.go) whose
+// context processing steps are remembered for contexts reached only through
+// embedded contexts (contexts.go): json-gold would otherwise process the
+// credentials context, and every type- and property-scoped context in it,
+// again at every node of every document. Its results, errors included, are
+// json-gold's, which the differential tests and fuzz target check.
 // The last two steps are done here:
 //   - the conversion of the node map to RDF, because json-gold's silently
 //     drops http(s) IRIs failing its URL regular expression (jsonld.js keeps
