@@ -198,7 +198,9 @@ func TestExpandMatchesJSONGold(t *testing.T) {
 }
 
 // TestFrozenContextsUnchanged: processing documents, good and bad, never
-// changes a remembered context.
+// changes a remembered context: each remembered transition still gives what
+// json-gold computes from its starting context now, and the empty context is
+// still empty, so every frozen context is what json-gold would make.
 func TestFrozenContextsUnchanged(t *testing.T) {
 	resetContextCache()
 	corpus := buildCorpus(t)
@@ -215,6 +217,50 @@ func TestFrozenContextsUnchanged(t *testing.T) {
 			t.Fatalf("a remembered context changed:\nbefore: %s\n after: %s", fp, after[c])
 		}
 	}
+	if got, want := fingerprint(emptyContext, 0), fingerprint(jsonld.NewContext(nil, safeOptions), 0); got != want {
+		t.Fatalf("the empty context changed:\n%s", got)
+	}
+	n := 0
+	transitions.Range(func(k, v any) bool {
+		n++
+		tr, remembered := k.(transition), v.(*jsonld.Context)
+		var fresh *jsonld.Context
+		var err error
+		switch tr.kind {
+		case typeScoped:
+			fresh, err = contextParse(tr.from, tr.td.Context, nil, false, false, false, false)
+		case propertyScoped:
+			fresh, err = contextParse(tr.from, tr.td.Context, nil, false, true, false, true)
+		case indexScoped:
+			fresh, err = tr.from.Parse(tr.td.Context)
+		case embedded:
+			var local any = tr.urls
+			if urls, isList := strings.CutSuffix(tr.urls, "\n"); isList {
+				local = anySlice(strings.Split(urls, "\n"))
+			}
+			fresh, err = tr.from.Parse(local)
+		case revert:
+			fresh = tr.from.RevertToPreviousContext()
+		}
+		if err != nil {
+			t.Fatalf("recomputing a transition: %v", err)
+		}
+		if got, want := fingerprint(remembered, 0), fingerprint(fresh, 0); got != want {
+			t.Fatalf("a remembered context is not what json-gold computes:\nremembered: %s\n     fresh: %s", got, want)
+		}
+		return true
+	})
+	if n < 10 {
+		t.Errorf("only %d transitions remembered", n)
+	}
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // fingerprints describes every frozen context by value.
