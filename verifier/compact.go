@@ -99,11 +99,12 @@ func (v *Verifier) verifyCompact(r *Result, text string) {
 		return
 	}
 	ver, err := compact.Verify(text, keys, compact.VerifyOptions{
-		Now:           v.now(),
-		Challenge:     v.p.Challenge,
-		MaxAge:        v.p.MaxPresentationAge + v.p.ClockSkew,
-		RequireHolder: v.p.RequireHolderBinding,
-		StatusLists:   lists,
+		Now:               v.now(),
+		Challenge:         v.p.Challenge,
+		ChallengeOptional: v.p.ChallengeOptional,
+		MaxAge:            v.p.MaxPresentationAge + v.p.ClockSkew,
+		RequireHolder:     v.p.RequireHolderBinding,
+		StatusLists:       lists,
 	})
 	if err != nil {
 		v.reportCompactError(r, err)

@@ -65,6 +65,11 @@ type Policy struct {
 	RequireHolderBinding bool
 	// Challenge the presentation must carry (nonce / challenge), if any.
 	Challenge string
+	// ChallengeOptional accepts a holder-bound QR presentation made without
+	// any challenge (the resident's wallet could not read the one shown);
+	// its freshness then rests on MaxPresentationAge and the replay cache.
+	// One made for another challenge is refused all the same.
+	ChallengeOptional bool
 	// Audience the presentation must name (aud / domain), if any.
 	Audience string
 	// MaxPresentationAge bounds how old a holder's proof may be (default 5 minutes).

@@ -119,6 +119,20 @@ func TestWalletReceivePresentVerify(t *testing.T) {
 	if !strings.Contains(out, "challenge_mismatch") {
 		t.Fatalf("another kiosk's challenge:\n%s", out)
 	}
+	// The counter kiosk, offline, with a code made without a challenge (a
+	// resident who cannot scan the kiosk's): accepted from the image, the
+	// chosen claims only; the same code scanned again is a replay.
+	plain := filepath.Join(tmp, "plain.png")
+	plainText := strings.TrimSpace(cli(0, "wallet", "present", "--dir", dir, "--credential", list[0].ID, "--disclose", "residentOf", "--png", plain))
+	out = cli(0, "kiosk", "--trust", bundle, "--trust-root", svc.RootDID(), plain)
+	if !strings.Contains(out, "Resident of  Springfield") || strings.Contains(out, "1990") {
+		t.Fatalf("kiosk image:\n%s", out)
+	}
+	var kout, kerr bytes.Buffer
+	run([]string{"kiosk", "--trust", bundle, "--trust-root", svc.RootDID()}, strings.NewReader(plainText+"\n"+plainText+"\n"), &kout, &kerr)
+	if !strings.Contains(kout.String(), "Resident of  Springfield") || !strings.Contains(kout.String(), "already shown") {
+		t.Fatalf("kiosk scanner replay:\n%s%s", kout.String(), kerr.String())
+	}
 	hist := cli(0, "wallet", "history", "--dir", dir)
 	if !strings.Contains(hist, `"verifier": "https://counter.example"`) || !strings.Contains(hist, `"verifier": "Town hall"`) {
 		t.Fatalf("history:\n%s", hist)

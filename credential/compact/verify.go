@@ -27,6 +27,11 @@ type VerifyOptions struct {
 	// credential without holder binding cannot answer a challenge; refuse
 	// those with RequireHolder where freshness matters.
 	Challenge string
+	// ChallengeOptional also accepts a holder-bound presentation made
+	// without any challenge (a wallet that could not read the one shown);
+	// its freshness then rests on MaxAge and the caller's replay cache. A
+	// presentation made for another challenge is refused all the same.
+	ChallengeOptional bool
 	// MaxAge bounds how far the holder's timestamp may be from Now, either
 	// way; zero means DefaultMaxAge.
 	MaxAge time.Duration
@@ -214,7 +219,10 @@ func (p *parsed) verifyHolder(now time.Time, opts VerifyOptions) error {
 	if age := now.Sub(at); age > maxAge || age < -maxAge {
 		return errorf(ErrStale, "presented at %s, %s from now (allowed: %s)", at.UTC().Format(time.RFC3339), age.Round(time.Second), maxAge)
 	}
+	signed := opts.Challenge
 	switch {
+	case pr.challenge == nil && opts.Challenge != "" && opts.ChallengeOptional:
+		signed = "" // made before the holder could read a challenge: the time window and the caller's replay cache apply
 	case pr.challenge == nil && opts.Challenge != "":
 		return errorf(ErrChallenge, "the presentation was made without this verifier's challenge")
 	case pr.challenge != nil && opts.Challenge == "":
@@ -222,7 +230,7 @@ func (p *parsed) verifyHolder(now time.Time, opts VerifyOptions) error {
 	case pr.challenge != nil && subtle.ConstantTimeCompare(pr.challenge, challengeTag(opts.Challenge)) != 1:
 		return errorf(ErrChallenge, "the presentation was made for another challenge")
 	}
-	msg := holderMessage(p.elems[1:10], pr.time, opts.Challenge)
+	msg := holderMessage(p.elems[1:10], pr.time, signed)
 	if !ed25519.Verify(p.c.holder, msg, pr.signature) {
 		return errorf(ErrHolderSignature, "the holder signature does not verify with the holder key %s", hex.EncodeToString(p.c.holder[:4]))
 	}

@@ -26,6 +26,7 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.stale, "stale", "reject", "what a stale revocation list does: reject (refuse) or warn (accept with a warning)")
 	fs.DurationVar(&f.cfg.StatusMaxAge, "status-max-age", 0, "a revocation list older than this is stale, e.g. 72h (default: only a list past its own expiry)")
 	fs.BoolVar(&f.cfg.RequireHolderBinding, "require-holder", false, "refuse a credential shown without its holder's proof (a paper credential or a copied code)")
+	fs.BoolVar(&f.cfg.RequireChallenge, "require-challenge", false, "refuse codes made without the challenge on screen (by default they are accepted within their short time window, once)")
 	fs.StringVar(&f.cfg.Audience, "audience", "", "this kiosk's identifier, which a holder's proof must name when its format carries one")
 	fs.DurationVar(&f.cfg.MaxPresentationAge, "max-presentation-age", 0, "how old a holder's proof may be (default 5m); codes are also remembered this long to refuse replays")
 	fs.DurationVar(&f.cfg.ChallengeRotation, "challenge-every", 0, "show a new challenge this often (default 5m), and after each accepted scan")

@@ -72,6 +72,12 @@ type Config struct {
 	// RequireHolderBinding refuses a credential shown without its holder's
 	// proof (a paper credential, or a copied code).
 	RequireHolderBinding bool
+	// RequireChallenge refuses holder-bound codes made without the challenge
+	// on screen. Off by default: a resident whose wallet cannot read the
+	// challenge is still served, with the code's short time window and the
+	// replay cache keeping it fresh; a code made for another challenge is
+	// always refused.
+	RequireChallenge bool
 
 	// LogClaims adds the disclosed claims and the issuer to each log line. Off by default: only the time, outcome, reason code and
 	// credential type are logged.
@@ -149,6 +155,7 @@ func New(cfg Config) (*Kiosk, error) {
 	p.Clock = k.clock
 	p.Audience = cfg.Audience
 	p.RequireHolderBinding = cfg.RequireHolderBinding
+	p.ChallengeOptional = !cfg.RequireChallenge
 	if cfg.MaxPresentationAge > 0 {
 		p.MaxPresentationAge = cfg.MaxPresentationAge
 	}
