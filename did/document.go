@@ -3,15 +3,12 @@ package did
 import (
 	"bytes"
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/go-jose/go-jose/v4"
 )
 
 // MaxDocumentSize is the largest DID document, in bytes, that
@@ -119,7 +116,7 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 		if len(vm.PublicKeyJwk) == 0 {
 			return nil, fmt.Errorf("%w: %s verification method %q has no publicKeyJwk", ErrInvalidKey, vm.Type, vm.ID)
 		}
-		pub, err := parseJWK(vm.PublicKeyJwk)
+		pub, err := ParseJWK(vm.PublicKeyJwk)
 		if err != nil {
 			return nil, fmt.Errorf("verification method %q: publicKeyJwk: %w", vm.ID, err)
 		}
@@ -127,47 +124,6 @@ func (vm *VerificationMethod) PublicKey() (crypto.PublicKey, error) {
 	default:
 		return nil, fmt.Errorf("%w: verification method %q has type %q (supported: Multikey, Ed25519VerificationKey2020, JsonWebKey2020, JsonWebKey)",
 			ErrUnsupportedKeyType, vm.ID, vm.Type)
-	}
-}
-
-// parseJWK reads a public Ed25519 or P-256 JSON Web Key with go-jose, which
-// checks lengths and that EC points lie on the curve.
-func parseJWK(raw []byte) (crypto.PublicKey, error) {
-	var head struct {
-		Kty string          `json:"kty"`
-		Crv string          `json:"crv"`
-		D   json.RawMessage `json:"d"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
-	}
-	if head.D != nil {
-		return nil, fmt.Errorf("%w: JWK contains the private key member \"d\"", ErrInvalidKey)
-	}
-	if !(head.Kty == "OKP" && head.Crv == "Ed25519") && !(head.Kty == "EC" && head.Crv == "P-256") {
-		return nil, fmt.Errorf("%w: JWK kty %q crv %q (supported: OKP Ed25519, EC P-256)", ErrUnsupportedKeyType, head.Kty, head.Crv)
-	}
-	var jwk jose.JSONWebKey
-	if err := jwk.UnmarshalJSON(raw); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
-	}
-	switch k := jwk.Key.(type) {
-	case ed25519.PublicKey:
-		return k, nil
-	case *ecdsa.PublicKey:
-		// Rebuild through the standard encoding so the key is validated
-		// by crypto/ecdsa and carries no go-jose internals.
-		u, err := k.Bytes()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
-		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(k.Curve, u)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
-		}
-		return pub, nil
-	default:
-		return nil, fmt.Errorf("%w: JWK holds %T", ErrUnsupportedKeyType, jwk.Key)
 	}
 }
 

@@ -253,44 +253,7 @@ func publicJWK(v any) (crypto.PublicKey, error) {
 	if !ok {
 		return nil, errors.New("not a JSON object")
 	}
-	for _, private := range []string{"d", "p", "q", "dp", "dq", "qi", "k"} {
-		if _, ok := jwk[private]; ok {
-			return nil, fmt.Errorf("contains the private or symmetric key member %q", private)
-		}
-	}
-	coord := func(name string) ([]byte, error) {
-		s, _ := jwk[name].(string)
-		b, err := b64.DecodeString(s)
-		if err != nil || len(b) != 32 {
-			return nil, fmt.Errorf("%q must be 32 bytes of base64url", name)
-		}
-		return b, nil
-	}
-	kty, _ := jwk["kty"].(string)
-	crv, _ := jwk["crv"].(string)
-	switch {
-	case kty == "OKP" && crv == "Ed25519":
-		x, err := coord("x")
-		if err != nil {
-			return nil, err
-		}
-		return ed25519.PublicKey(x), nil
-	case kty == "EC" && crv == "P-256":
-		x, err := coord("x")
-		if err != nil {
-			return nil, err
-		}
-		y, err := coord("y")
-		if err != nil {
-			return nil, err
-		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
-		if err != nil {
-			return nil, fmt.Errorf("not a P-256 point: %v", err)
-		}
-		return pub, nil
-	}
-	return nil, fmt.Errorf("kty %q crv %q is not supported (OKP Ed25519 or EC P-256)", kty, crv)
+	return did.PublicKeyFromJWK(jwk)
 }
 
 // algFor returns the JWS algorithm for a supported public key.

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/asn1"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -54,9 +55,9 @@ func publicJWK(pub crypto.PublicKey) (map[string]any, error) {
 
 // cnfKey extracts the public key from a cnf claim value ({"jwk": {...}}).
 // It returns nil, nil when there is no cnf claim. The JWK (RFC 7517, RFC
-// 8037 for OKP) is read straight from the decoded payload: an Ed25519 "x",
-// or a P-256 "x"/"y" pair validated as a curve point by crypto/ecdsa. Any
-// private member ("d") is refused.
+// 8037 for OKP) is read straight from the decoded payload by
+// did.PublicKeyFromJWK (Ed25519, or a P-256 point validated on the curve;
+// private members refused).
 func cnfKey(cnf any) (crypto.PublicKey, error) {
 	if cnf == nil {
 		return nil, nil
@@ -69,42 +70,14 @@ func cnfKey(cnf any) (crypto.PublicKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: cnf has no jwk object (other confirmation methods are not supported)", ErrMalformed)
 	}
-	if _, private := jwk["d"]; private {
-		return nil, fmt.Errorf("%w: cnf.jwk contains private key material", ErrMalformed)
-	}
-	coord := func(name string) ([]byte, error) {
-		s, _ := jwk[name].(string)
-		b, err := b64.DecodeString(s)
-		if err != nil || len(b) != 32 {
-			return nil, fmt.Errorf("%w: cnf.jwk %q must be 32 bytes of base64url", ErrMalformed, name)
-		}
-		return b, nil
-	}
-	kty, _ := jwk["kty"].(string)
-	crv, _ := jwk["crv"].(string)
+	pub, err := did.PublicKeyFromJWK(jwk)
 	switch {
-	case kty == "OKP" && crv == "Ed25519":
-		x, err := coord("x")
-		if err != nil {
-			return nil, err
-		}
-		return ed25519.PublicKey(x), nil
-	case kty == "EC" && crv == "P-256":
-		x, err := coord("x")
-		if err != nil {
-			return nil, err
-		}
-		y, err := coord("y")
-		if err != nil {
-			return nil, err
-		}
-		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
-		if err != nil {
-			return nil, fmt.Errorf("%w: cnf.jwk: %v", ErrMalformed, err)
-		}
-		return pub, nil
+	case errors.Is(err, did.ErrUnsupportedKeyType):
+		return nil, fmt.Errorf("%w: cnf.jwk: %v", ErrAlgorithm, err)
+	case err != nil:
+		return nil, fmt.Errorf("%w: cnf.jwk: %v", ErrMalformed, err)
 	}
-	return nil, fmt.Errorf("%w: cnf.jwk kty %q crv %q (want OKP/Ed25519 or EC/P-256)", ErrAlgorithm, kty, crv)
+	return pub, nil
 }
 
 // sameKey reports whether two supported public keys are equal.
