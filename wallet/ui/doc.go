@@ -1,0 +1,25 @@
+// Package ui is the resident's wallet in Fyne: the screens of the phone and
+// desktop app, built on the headless core in package wallet.
+//
+// The screens, in the order a resident meets them: unlock (pick a profile
+// when several people share the computer, enter the PIN; a wrong PIN says
+// how long to wait before the next try) or create a new profile (name, PIN
+// and its confirmation); the credential list (type titles from package
+// schemas, issuer, "valid until", an EXPIRED badge in words as well as
+// colour); a credential's details with the claims under their human labels;
+// the claim picker (a checkbox per claim, the kiosk's challenge and the
+// counter's name, both optional) and the full-screen QR code with the names
+// of the disclosed claims under it; the history of presentations (the data
+// tracker) with "clear history" after a confirmation; and receiving a
+// credential from a clerk's offer with the PIN the clerk reads out.
+//
+// Every text goes through Fyne's lang package; the English and Spanish
+// translations are embedded (translations/*.json) and adding a language is
+// adding one file. Texts use the theme's sizes. Every action is a focusable
+// button or entry, Enter submits the entry it is typed in, Escape goes back,
+// and on desktop Ctrl+R receives, Ctrl+H opens the history and Ctrl+L locks.
+//
+// The package imports Fyne but not fyne.io/fyne/v2/app, so its tests build
+// and run with fyne.io/fyne/v2/test and no display; the app entries
+// (cmd/cityid-wallet, mobile/) create the app and the window.
+package ui

@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cityid/cityid/credential/oid4vci"
+	"github.com/cityid/cityid/wallet"
+)
+
+// receiveTimeout bounds one exchange with the issuer.
+const receiveTimeout = 2 * time.Minute
+
+// ShowHistory shows every presentation made (the data tracker): when,
+// which credential and claims, to whom and in which form, newest first,
+// with "Clear history" after a confirmation.
+func (u *UI) ShowHistory() { u.showHistory(false) }
+
+func (u *UI) showHistory(confirming bool) {
+	if u.w == nil {
+		u.ShowUnlock()
+		return
+	}
+	back := widget.NewButton(lang.L("Back"), u.ShowList)
+	body := container.NewVBox(wrapped(lang.L("Every time you showed a credential, this wallet noted it here. Only you can see this list.")))
+	events, err := u.w.History()
+	if err != nil {
+		m := message(widget.DangerImportance)
+		say(m, lang.L("The history could not be read: {{.Error}}", map[string]any{"Error": err.Error()}))
+		body.Add(m)
+	} else if len(events) == 0 {
+		body.Add(wrapped(lang.L("Nothing shown yet.")))
+	}
+	for _, e := range events {
+		when := widget.NewLabel(formatTime(e.Time))
+		when.TextStyle = fyne.TextStyle{Bold: true}
+		labels := make([]string, len(e.Claims))
+		for i, n := range e.Claims {
+			labels[i] = claimLabel(e.Type, n)
+		}
+		to := e.Verifier
+		if to == "" {
+			to = lang.L("not recorded")
+		}
+		title := e.Title
+		if title == "" {
+			title = typeTitle(wallet.Credential{Type: e.Type})
+		}
+		body.Add(widget.NewSeparator())
+		body.Add(when)
+		body.Add(wrapped(lang.L("{{.Title}}: {{.Claims}}", map[string]any{"Title": title, "Claims": strings.Join(labels, ", ")})))
+		body.Add(wrapped(lang.L("To: {{.Verifier}}", map[string]any{"Verifier": to})))
+		body.Add(wrapped(lang.L("Form: {{.Form}}", map[string]any{"Form": formName(e.Form)})))
+	}
+	body.Add(widget.NewSeparator())
+	focus := fyne.Focusable(back)
+	switch {
+	case confirming:
+		sure := widget.NewButton(lang.L("Yes, clear the history"), func() {
+			if err := u.w.ClearHistory(); err != nil {
+				u.notice = lang.L("The history could not be cleared: {{.Error}}", map[string]any{"Error": err.Error()})
+				u.ShowList()
+				return
+			}
+			u.showHistory(false)
+		})
+		sure.Importance = widget.DangerImportance
+		keep := widget.NewButton(lang.L("Cancel"), func() { u.showHistory(false) })
+		q := wrapped(lang.L("Clear all {{.Count}} entries? This cannot be undone.", map[string]any{"Count": len(events)}))
+		q.TextStyle = fyne.TextStyle{Bold: true}
+		body.Add(q)
+		body.Add(container.NewHBox(sure, keep))
+		focus = keep
+	case len(events) > 0:
+		body.Add(container.NewHBox(widget.NewButton(lang.L("Clear history"), func() { u.showHistory(true) }), back))
+	default:
+		body.Add(container.NewHBox(back))
+	}
+	esc := u.ShowList
+	if confirming {
+		esc = func() { u.showHistory(false) }
+	}
+	u.show(lang.L("History"), body, focus, esc)
+}
+
+// ShowReceive shows the receive screen: the offer link or text the
+// clerk's QR code holds, and the PIN the clerk reads out.
+func (u *UI) ShowReceive() {
+	if u.w == nil {
+		u.ShowUnlock()
+		return
+	}
+	offer := widget.NewMultiLineEntry()
+	offer.Wrapping = fyne.TextWrapBreak
+	offer.SetPlaceHolder("openid-credential-offer://…")
+	offer.SetMinRowsVisible(3)
+	code := widget.NewEntry()
+	code.SetPlaceHolder(lang.L("e.g. 493021"))
+	msg := message(widget.DangerImportance)
+	progress := widget.NewProgressBarInfinite()
+	progress.Stop()
+	progress.Hide()
+	receive := widget.NewButton(lang.L("Receive"), nil)
+	receive.Importance = widget.HighImportance
+	back := widget.NewButton(lang.L("Back"), u.ShowList)
+	submit := func() {
+		uri, tx := strings.TrimSpace(offer.Text), strings.TrimSpace(code.Text)
+		if uri == "" {
+			say(msg, lang.L("Paste or type the offer from the clerk's screen."))
+			u.win.Canvas().Focus(offer)
+			return
+		}
+		say(msg, "")
+		receive.Disable()
+		progress.Show()
+		progress.Start()
+		w := u.w
+		u.async(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), receiveTimeout)
+			defer cancel()
+			got, err := w.ReceiveOffer(ctx, uri, tx)
+			fyne.Do(func() {
+				progress.Stop()
+				progress.Hide()
+				receive.Enable()
+				if err != nil && len(got) == 0 {
+					say(msg, receiveError(err))
+					return
+				}
+				titles := make([]string, len(got))
+				for i, c := range got {
+					titles[i] = typeTitle(c)
+				}
+				u.notice = lang.L("Received: {{.Titles}}", map[string]any{"Titles": strings.Join(titles, ", ")})
+				if err != nil {
+					u.notice += " " + receiveError(err)
+				}
+				u.ShowList()
+			})
+		})
+	}
+	receive.OnTapped = submit
+	code.OnSubmitted = func(string) { submit() }
+	body := container.NewVBox(
+		wrapped(lang.L("At the counter, the clerk shows an offer and reads out a PIN. Paste or type the offer here, then enter that PIN.")),
+		widget.NewLabel(lang.L("Offer")), offer,
+		widget.NewLabel(lang.L("Clerk's PIN")), code,
+		progress, msg,
+		container.NewHBox(receive, back),
+	)
+	u.show(lang.L("Receive a credential"), body, offer, u.ShowList)
+}
+
+// receiveError says in plain words why receiving failed.
+func receiveError(err error) string {
+	var (
+		rej    *wallet.RejectedError
+		oerr   *oid4vci.Error
+		neterr net.Error
+	)
+	switch {
+	case errors.As(err, &rej):
+		return lang.L("The credential was refused and not stored: {{.Reason}}", map[string]any{"Reason": rej.Reason})
+	case errors.Is(err, wallet.ErrIncomplete):
+		return lang.L("Some forms of the credential did not arrive. Ask the clerk for a new offer.")
+	case errors.Is(err, wallet.ErrUnsupported):
+		return lang.L("This wallet cannot keep the credential offered.")
+	case errors.Is(err, wallet.ErrBadRequest), errors.Is(err, oid4vci.ErrInvalidOffer):
+		return lang.L("This is not a valid offer. Check what you pasted.")
+	case errors.Is(err, oid4vci.ErrTxCode):
+		return lang.L("The clerk's PIN does not fit this offer. Check the PIN.")
+	case errors.As(err, &oerr) && oerr.Code == "invalid_grant":
+		return lang.L("The offer was not accepted: the PIN is wrong, or the offer was used or has expired. Ask the clerk.")
+	case errors.As(err, &neterr):
+		return lang.L("The city's service could not be reached. Check the connection and try again.")
+	case errors.Is(err, context.DeadlineExceeded):
+		return lang.L("The city's service did not answer in time. Try again.")
+	}
+	return lang.L("The credential could not be received: {{.Error}}", map[string]any{"Error": err.Error()})
+}

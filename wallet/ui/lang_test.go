@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// usedKeys returns every translation key the package's sources pass to
+// lang.L or lang.X. A call whose key is not a string literal fails the
+// test: such keys could not be checked.
+func usedKeys(t *testing.T) map[string]bool {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "lang" || (sel.Sel.Name != "L" && sel.Sel.Name != "X") {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: lang.%s with a key that is not a string literal", fset.Position(call.Pos()), sel.Sel.Name)
+				return true
+			}
+			key, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys[key] = true
+			return true
+		})
+	}
+	if len(keys) < 50 {
+		t.Fatalf("found only %d keys: is the scanner broken?", len(keys))
+	}
+	return keys
+}
+
+func shipped(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	langs := map[string]map[string]string{}
+	err := fs.WalkDir(translations, "translations", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := translations.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		langs[strings.TrimSuffix(filepath.Base(path), ".json")] = m
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"en", "es"} {
+		if langs[want] == nil {
+			t.Fatalf("no %s translation", want)
+		}
+	}
+	return langs
+}
+
+// TestTranslationsComplete fails when a key used in the code is missing or
+// empty in a shipped language, or a language has a key another lacks.
+func TestTranslationsComplete(t *testing.T) {
+	keys := usedKeys(t)
+	langs := shipped(t)
+	for name, m := range langs {
+		for k := range keys {
+			if strings.TrimSpace(m[k]) == "" {
+				t.Errorf("%s.json: missing %q", name, k)
+			}
+		}
+		for other, om := range langs {
+			for k := range om {
+				if _, ok := m[k]; !ok {
+					t.Errorf("%s.json has %q, %s.json lacks it", other, k, name)
+				}
+			}
+		}
+		for k, v := range m {
+			if !keys[k] {
+				t.Errorf("%s.json: %q is not used in the code", name, k)
+			}
+			// A translation keeps the template fields of its key.
+			for _, f := range fields(k) {
+				if !strings.Contains(v, f) {
+					t.Errorf("%s.json: the translation of %q lacks %s", name, k, f)
+				}
+			}
+		}
+	}
+	if langs["es"]["Unlock"] == "Unlock" {
+		t.Error("es.json: Unlock is not translated")
+	}
+}
+
+// fields lists the {{.Name}} template fields in s.
+func fields(s string) []string {
+	var out []string
+	for {
+		i := strings.Index(s, "{{.")
+		if i < 0 {
+			return out
+		}
+		j := strings.Index(s[i:], "}}")
+		if j < 0 {
+			return out
+		}
+		if f := s[i : i+j+2]; !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+		s = s[i+j+2:]
+	}
+}

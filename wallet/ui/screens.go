@@ -1,0 +1,233 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/cityid/cityid/credential/qrcode"
+	"github.com/cityid/cityid/wallet"
+)
+
+// ShowList shows the credentials held: title, issuer, validity and an
+// EXPIRED badge, each with a button that opens it.
+func (u *UI) ShowList() {
+	if u.w == nil {
+		u.ShowUnlock()
+		return
+	}
+	receive := widget.NewButton(lang.L("Receive a credential"), u.ShowReceive)
+	receive.Importance = widget.HighImportance
+	history := widget.NewButton(lang.L("History"), u.ShowHistory)
+	lock := widget.NewButton(lang.L("Lock"), u.Lock)
+	body := container.NewVBox(container.NewGridWrap(fyne.NewSize(180, receive.MinSize().Height), receive, history, lock))
+	if u.notice != "" {
+		n := message(widget.SuccessImportance)
+		say(n, u.notice)
+		body.Add(n)
+		u.notice = ""
+	}
+	list, err := u.w.List()
+	if err != nil {
+		m := message(widget.DangerImportance)
+		say(m, lang.L("The credentials could not be read: {{.Error}}", map[string]any{"Error": err.Error()}))
+		body.Add(m)
+	} else if len(list) == 0 {
+		body.Add(wrapped(lang.L("No credentials yet. A clerk at a city counter can give you one: choose “Receive a credential”.")))
+	}
+	now := u.opts.Clock()
+	var first fyne.Focusable
+	for _, c := range list {
+		c := c
+		title := widget.NewLabel(typeTitle(c))
+		title.TextStyle = fyne.TextStyle{Bold: true}
+		title.Wrapping = fyne.TextWrapWord
+		row := container.NewVBox(title)
+		if !c.ValidUntil.IsZero() && !now.Before(c.ValidUntil) {
+			badge := widget.NewLabel(lang.L("EXPIRED"))
+			badge.Importance = widget.DangerImportance
+			badge.TextStyle = fyne.TextStyle{Bold: true}
+			row.Add(badge)
+		}
+		issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": c.Issuer}))
+		issuer.Wrapping = fyne.TextWrapBreak
+		row.Add(issuer)
+		row.Add(wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})))
+		open := widget.NewButton(lang.L("Open"), func() { u.ShowDetail(c.ID) })
+		if first == nil {
+			first = open
+		}
+		row.Add(container.NewHBox(open))
+		body.Add(widget.NewSeparator())
+		body.Add(row)
+	}
+	if first == nil {
+		first = receive
+	}
+	u.show(lang.L("Your credentials ({{.Profile}})", map[string]any{"Profile": u.profile}), body, first, nil)
+}
+
+// ShowDetail shows one credential with every claim under its label.
+func (u *UI) ShowDetail(id string) {
+	c, err := u.w.Get(id)
+	if err != nil {
+		u.notice = lang.L("The credential could not be read: {{.Error}}", map[string]any{"Error": err.Error()})
+		u.ShowList()
+		return
+	}
+	form := container.New(layout.NewFormLayout())
+	addRow := func(label, value string) {
+		l := widget.NewLabel(label)
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		form.Add(l)
+		form.Add(wrapped(value))
+	}
+	for _, name := range claimNames(c) {
+		if obj, ok := c.Claims[name].(map[string]any); ok {
+			var parts []string
+			for _, k := range sortedKeys(obj) {
+				parts = append(parts, fieldLabel(c.Type, name, k)+": "+claimValue(obj[k]))
+			}
+			addRow(claimLabel(c.Type, name), strings.Join(parts, "\n"))
+			continue
+		}
+		addRow(claimLabel(c.Type, name), claimValue(c.Claims[name]))
+	}
+	issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": c.Issuer}))
+	issuer.Wrapping = fyne.TextWrapBreak
+	back := widget.NewButton(lang.L("Back"), u.ShowList)
+	showQR := widget.NewButton(lang.L("Show as QR code"), func() { u.ShowPicker(c.ID) })
+	showQR.Importance = widget.HighImportance
+	body := container.NewVBox(form, widget.NewSeparator(), issuer,
+		wrapped(lang.L("Issued on {{.Date}}", map[string]any{"Date": formatDate(c.IssuedAt)})),
+		wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})))
+	if !slices.Contains(c.Forms, wallet.FormatQR) {
+		showQR.Disable()
+		body.Add(wrapped(lang.L("This credential cannot be shown as a QR code: the wallet does not hold its QR form.")))
+	}
+	body.Add(container.NewHBox(showQR, back))
+	focus := fyne.Focusable(showQR)
+	if showQR.Disabled() {
+		focus = back
+	}
+	u.show(typeTitle(c), body, focus, u.ShowList)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ShowPicker shows a checkbox per claim, the optional challenge of the
+// kiosk and the optional name of the counter, then makes the QR code.
+func (u *UI) ShowPicker(id string) {
+	c, err := u.w.Get(id)
+	if err != nil {
+		u.ShowList()
+		return
+	}
+	names := claimNames(c)
+	checks := make([]*widget.Check, len(names))
+	body := container.NewVBox(wrapped(lang.L("Choose what to show. Only the ticked claims are in the code.")))
+	for i, n := range names {
+		checks[i] = widget.NewCheck(claimLabel(c.Type, n)+": "+shortValue(c.Claims[n]), nil)
+		body.Add(checks[i])
+	}
+	challenge := widget.NewEntry()
+	challenge.SetPlaceHolder(lang.L("e.g. K7Q2XA"))
+	verifier := widget.NewEntry()
+	verifier.SetPlaceHolder(lang.L("e.g. Library, 2nd floor"))
+	msg := message(widget.DangerImportance)
+	show := widget.NewButton(lang.L("Show QR"), nil)
+	show.Importance = widget.HighImportance
+	submit := func() {
+		var disclose []string
+		for i, ch := range checks {
+			if ch.Checked {
+				disclose = append(disclose, names[i])
+			}
+		}
+		if len(disclose) == 0 {
+			say(msg, lang.L("Tick at least one claim to show."))
+			return
+		}
+		ch := strings.ToUpper(strings.TrimSpace(challenge.Text))
+		text, err := u.w.PresentQR(c.ID, disclose, wallet.PresentOptions{Challenge: ch, Verifier: strings.TrimSpace(verifier.Text)})
+		if err != nil {
+			say(msg, lang.L("The QR code could not be made: {{.Error}}", map[string]any{"Error": err.Error()}))
+			return
+		}
+		labels := make([]string, len(disclose))
+		for i, n := range disclose {
+			labels[i] = claimLabel(c.Type, n)
+		}
+		if err := u.ShowQR(text, labels, func() { u.ShowDetail(c.ID) }); err != nil {
+			say(msg, lang.L("The QR code could not be made: {{.Error}}", map[string]any{"Error": err.Error()}))
+		}
+	}
+	show.OnTapped = submit
+	challenge.OnSubmitted = func(string) { submit() }
+	verifier.OnSubmitted = func(string) { submit() }
+	body.Add(widget.NewLabel(lang.L("Challenge shown by the kiosk (optional)")))
+	body.Add(challenge)
+	body.Add(widget.NewLabel(lang.L("Who is it for? (optional, for your history)")))
+	body.Add(verifier)
+	body.Add(msg)
+	back := func() { u.ShowDetail(c.ID) }
+	body.Add(container.NewHBox(show, widget.NewButton(lang.L("Back"), back)))
+	var focus fyne.Focusable = show
+	if len(checks) > 0 {
+		focus = checks[0]
+	}
+	u.show(lang.L("Show {{.Title}}", map[string]any{"Title": typeTitle(c)}), body, focus, back)
+}
+
+// shortValue is a claim value on one line, for the picker.
+func shortValue(v any) string {
+	if obj, ok := v.(map[string]any); ok {
+		var parts []string
+		for _, k := range sortedKeys(obj) {
+			parts = append(parts, claimValue(obj[k]))
+		}
+		v = strings.Join(parts, ", ")
+	}
+	s := claimValue(v)
+	if r := []rune(s); len(r) > 40 {
+		s = string(r[:39]) + "…"
+	}
+	return s
+}
+
+// ShowQR shows text as a QR code as large as the window allows, the
+// disclosed claims under it and a Done button (Escape or Enter also close
+// it), then calls done.
+func (u *UI) ShowQR(text string, disclosed []string, done func()) error {
+	code, err := qrcode.Encode(text, qrcode.Medium)
+	if err != nil {
+		return err
+	}
+	u.win.SetFullScreen(true)
+	view := newQRView(code)
+	shown := wrapped(lang.L("Shown: {{.Claims}}", map[string]any{"Claims": strings.Join(disclosed, ", ")}))
+	shown.Alignment = fyne.TextAlignCenter
+	shown.TextStyle = fyne.TextStyle{Bold: true}
+	finish := func() {
+		u.win.SetFullScreen(false)
+		done()
+	}
+	doneButton := widget.NewButton(lang.L("Done"), finish)
+	doneButton.Importance = widget.HighImportance
+	u.back = finish
+	u.win.SetContent(container.NewBorder(nil, container.NewVBox(shown, doneButton), nil, nil, view))
+	u.win.Canvas().Focus(doneButton)
+	return nil
+}
