@@ -61,6 +61,8 @@ func runWallet(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return walletDelete(rest, stdin, stdout, stderr)
 	case "history":
 		return walletHistory(rest, stdin, stdout, stderr)
+	case "backup", "restore", "recovery-sheet":
+		return runWalletBackup(cmd, rest, stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "cityid wallet: unknown command %q\n\n%s\n", cmd, walletUsage)
 	return exitUsage
