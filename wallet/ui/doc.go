@@ -20,7 +20,8 @@
 // entry or button holds the focus (Back buttons are always there),
 // and on desktop Ctrl+R receives, Ctrl+H opens the history and Ctrl+L locks.
 //
-// The package imports Fyne but not fyne.io/fyne/v2/app, so its tests build
-// and run with fyne.io/fyne/v2/test and no display; the app entries
-// (cmd/cityid-wallet, mobile/) create the app and the window.
+// The package imports Fyne but not fyne.io/fyne/v2/app, so its tests run
+// with fyne.io/fyne/v2/test and no display (they need cgo only for the
+// wallet's SQLite); the app entries (cmd/cityid-wallet, mobile/) create
+// the app and the window and pass them to New.
 package ui

@@ -177,8 +177,8 @@ func receiveError(err error) string {
 		return lang.L("This is not a valid offer. Check what you pasted.")
 	case errors.Is(err, oid4vci.ErrTxCode):
 		return lang.L("The clerk's PIN does not fit this offer. Check the PIN.")
-	case errors.As(err, &oerr) && oerr.Code == "invalid_grant":
-		return lang.L("The offer was not accepted: the PIN is wrong, or the offer was used or has expired. Ask the clerk.")
+	case errors.As(err, &oerr) && oerr.Code == oid4vci.CodeInvalidGrant:
+		return lang.L("The offer was not accepted ({{.Detail}}). Check the clerk's PIN; an offer that was used or has expired needs a new one.", map[string]any{"Detail": oerr.Description})
 	case errors.As(err, &neterr):
 		return lang.L("The city's service could not be reached. Check the connection and try again.")
 	case errors.Is(err, context.DeadlineExceeded):
