@@ -116,7 +116,7 @@ func (w *Wallet) BackupWith(out io.Writer, passphrase string, opts BackupOptions
 		return fmt.Errorf("wallet: encoding the backup: %w", err)
 	}
 	defer seal.Wipe(body)
-	if len(body) > MaxBackupSize-64 {
+	if len(body) > MaxBackupSize {
 		return fmt.Errorf("wallet: %w: the backup would hold %d bytes, more than %d", ErrBadRequest, len(body), MaxBackupSize)
 	}
 	file, err := sealBackup(passphrase, body)
@@ -163,6 +163,13 @@ func sealBackup(passphrase string, body []byte) ([]byte, error) {
 
 // backupPayload reads everything a backup holds, under w.mu.
 func (w *Wallet) backupPayload(opts BackupOptions) (*backupPayload, error) {
+	var history []Event
+	if opts.History {
+		var err error
+		if history, err = w.History(); err != nil {
+			return nil, err
+		}
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.live(); err != nil {
@@ -185,14 +192,7 @@ func (w *Wallet) backupPayload(opts BackupOptions) (*backupPayload, error) {
 	if p.Credentials, err = w.recordsLocked(); err != nil {
 		return nil, err
 	}
-	if opts.History {
-		w.mu.Unlock()
-		p.History, err = w.History()
-		w.mu.Lock()
-		if err != nil {
-			return nil, err
-		}
-	}
+	p.History = history
 	return p, nil
 }
 
