@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
 )
 
 // usedKeys returns every translation key the package's sources pass to
@@ -144,4 +147,34 @@ func fields(s string) []string {
 		}
 		s = s[i+j+2:]
 	}
+}
+
+// TestSpanish: with a Spanish system locale the screens speak Spanish,
+// template fields filled in.
+func TestSpanish(t *testing.T) {
+	en, err := translations.ReadFile("translations/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := translations.ReadFile("translations/es.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Runs after the environment is restored (cleanups run last first):
+	// re-adding a language makes Fyne read the locale again.
+	t.Cleanup(func() { lang.AddTranslationsForLocale(en, "en") })
+	t.Setenv("LANGUAGE", "es")
+	t.Setenv("LC_ALL", "es_ES.UTF-8")
+	t.Setenv("LANG", "es_ES.UTF-8")
+	if err := lang.AddTranslationsForLocale(es, "es"); err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, t.TempDir(), phoneSize, &fakeClock{t: start})
+	wantText(t, u, "Crear un perfil nuevo")
+	test.Type(entry(t, u, "Su nombre o un apodo"), "ana")
+	entry(t, u, "PIN").SetText(testPIN)
+	enter(entry(t, u, "PIN otra vez"), testPIN)
+	wantText(t, u, "Sus credenciales (ana)")
+	button(t, u, "Recibir una credencial")
+	fits(t, u, "lista")
 }
