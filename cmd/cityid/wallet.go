@@ -32,6 +32,10 @@ commands:
   import FILE                                add a credential file (W3C JSON, SD-JWT or QR text)
   delete --credential ID                     delete a credential
   history [--clear]                          list the presentations made (JSON), or clear them
+  backup --out FILE [--history]              write an encrypted backup (passphrase: CITYID_BACKUP_PASSPHRASE,
+                                             --passphrase-file, or a generated one printed with a recovery sheet)
+  restore --in FILE                          restore a backup into a new DIR (same DID, same credentials)
+  recovery-sheet --out FILE.html             a printable page: the DID and where the passphrase goes
 
 The PIN comes from the CITYID_PIN environment variable, else from a prompt
 on the terminal, else from the first line of standard input. A wrong PIN
