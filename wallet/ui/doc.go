@@ -15,7 +15,8 @@
 //
 // Every text goes through Fyne's lang package; the English and Spanish
 // translations are embedded (translations/*.json) and adding a language is
-// adding one file. Texts use the theme's sizes. Every action is a focusable
+// adding one file. Texts use the theme's sizes; Theme is a theme with large
+// text and WCAG AAA contrast for the app to use. Every action is a focusable
 // button or entry, Enter submits the entry it is typed in, Escape goes back when no
 // entry or button holds the focus (Back buttons are always there),
 // and on desktop Ctrl+R receives, Ctrl+H opens the history and Ctrl+L locks.

@@ -48,6 +48,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 func newTestUI(t *testing.T, root string, size fyne.Size, clock *fakeClock) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
+	a.Settings().SetTheme(Theme()) // as the app entries do
 	win := a.NewWindow("")
 	win.Resize(size)
 	t.Cleanup(win.Close)
