@@ -16,10 +16,11 @@
 // Every text goes through Fyne's lang package; the English and Spanish
 // translations are embedded (translations/*.json) and adding a language is
 // adding one file. Texts use the theme's sizes; Theme is a theme with large
-// text and WCAG AAA contrast for the app to use. Every action is a focusable
-// button or entry, Enter submits the entry it is typed in, Escape goes back when no
-// entry or button holds the focus (Back buttons are always there),
-// and on desktop Ctrl+R receives, Ctrl+H opens the history and Ctrl+L locks.
+// text and WCAG AAA contrast for the app to use. Every action is a
+// focusable button (Space presses it) or entry (Enter submits it) that Tab
+// reaches; Escape goes back when nothing holds the focus (a Back button is
+// always there too), and on desktop Ctrl+R receives, Ctrl+H opens the
+// history and Ctrl+L locks.
 //
 // The package imports Fyne but not fyne.io/fyne/v2/app, so its tests run
 // with fyne.io/fyne/v2/test and no display (they need cgo only for the

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cityid/cityid/credential/qrcode"
+	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/wallet"
 )
 
@@ -90,7 +91,7 @@ func (u *UI) ShowDetail(id string) {
 	for _, name := range claimNames(c) {
 		if obj, ok := c.Claims[name].(map[string]any); ok {
 			var parts []string
-			for _, k := range sortedKeys(obj) {
+			for _, k := range fieldNames(c.Type, name, obj) {
 				parts = append(parts, fieldLabel(c.Type, name, k)+": "+claimValue(obj[k]))
 			}
 			addRow(claimLabel(c.Type, name), strings.Join(parts, "\n"))
@@ -118,13 +119,30 @@ func (u *UI) ShowDetail(id string) {
 	u.show(typeTitle(c), body, focus, u.ShowList)
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// fieldNames lists the members of an object claim in the schema's order,
+// then any others sorted by name.
+func fieldNames(typeName, claim string, obj map[string]any) []string {
+	var keys []string
+	if t, ok := schemas.Lookup(typeName); ok {
+		for _, c := range t.Claims {
+			if c.Name != claim {
+				continue
+			}
+			for _, f := range c.Fields {
+				if _, held := obj[f.Name]; held {
+					keys = append(keys, f.Name)
+				}
+			}
+		}
 	}
-	slices.Sort(keys)
-	return keys
+	var rest []string
+	for k := range obj {
+		if !slices.Contains(keys, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(keys, rest...)
 }
 
 // ShowPicker shows a checkbox per claim, the optional challenge of the
@@ -139,7 +157,7 @@ func (u *UI) ShowPicker(id string) {
 	checks := make([]*widget.Check, len(names))
 	body := container.NewVBox(wrapped(lang.L("Choose what to show. Only the ticked claims are in the code.")))
 	for i, n := range names {
-		checks[i] = widget.NewCheck(claimLabel(c.Type, n)+": "+shortValue(c.Claims[n]), nil)
+		checks[i] = widget.NewCheck(claimLabel(c.Type, n)+": "+shortValueOf(c.Type, n, c.Claims[n]), nil)
 		body.Add(checks[i])
 	}
 	challenge := widget.NewEntry()
@@ -191,11 +209,12 @@ func (u *UI) ShowPicker(id string) {
 	u.show(lang.L("Show {{.Title}}", map[string]any{"Title": typeTitle(c)}), body, focus, back)
 }
 
-// shortValue is a claim value on one line, for the picker.
-func shortValue(v any) string {
+// shortValueOf is the value of claim (of type typeName) on one line, for
+// the picker; the members of an object claim keep the schema's order.
+func shortValueOf(typeName, claim string, v any) string {
 	if obj, ok := v.(map[string]any); ok {
 		var parts []string
-		for _, k := range sortedKeys(obj) {
+		for _, k := range fieldNames(typeName, claim, obj) {
 			parts = append(parts, claimValue(obj[k]))
 		}
 		v = strings.Join(parts, ", ")
@@ -208,8 +227,8 @@ func shortValue(v any) string {
 }
 
 // ShowQR shows text as a QR code as large as the window allows, the
-// disclosed claims under it and a Done button (Escape or Enter also close
-// it), then calls done.
+// disclosed claims under it and a Done button, focused so that Space
+// closes it, then calls done.
 func (u *UI) ShowQR(text string, disclosed []string, done func()) error {
 	code, err := qrcode.Encode(text, qrcode.Medium)
 	if err != nil {
