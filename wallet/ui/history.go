@@ -128,6 +128,9 @@ func (u *UI) ShowReceive() {
 			defer cancel()
 			got, err := w.ReceiveOffer(ctx, uri, tx)
 			fyne.Do(func() {
+				if u.w != w {
+					return // locked meanwhile: nothing to show
+				}
 				progress.Stop()
 				progress.Hide()
 				receive.Enable()
