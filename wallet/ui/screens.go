@@ -25,8 +25,10 @@ func (u *UI) ShowList() {
 	receive := widget.NewButton(lang.L("Receive a credential"), u.ShowReceive)
 	receive.Importance = widget.HighImportance
 	history := widget.NewButton(lang.L("History"), u.ShowHistory)
+	backup := widget.NewButton(lang.L("Back up"), u.ShowBackup)
+	settings := widget.NewButton(lang.L("Settings"), u.ShowSettings)
 	lock := widget.NewButton(lang.L("Lock"), u.Lock)
-	body := container.NewVBox(container.NewGridWrap(fyne.NewSize(180, receive.MinSize().Height), receive, history, lock))
+	body := container.NewVBox(container.NewGridWrap(fyne.NewSize(180, receive.MinSize().Height), receive, history, backup, settings, lock))
 	if u.notice != "" {
 		n := message(widget.SuccessImportance)
 		say(n, u.notice)

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +32,19 @@ type Options struct {
 	Create func(dir, pin string) (*wallet.Wallet, error)
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
+	// Restore makes a wallet in dir from the backup r; nil means
+	// wallet.Restore with Clock.
+	Restore func(dir string, r io.Reader, passphrase, pin string) (*wallet.Wallet, error)
+	// SaveBackup opens the destination of a backup or recovery sheet
+	// suggested as name; nil means Fyne's file-save dialog. A nil writer
+	// with a nil error means the resident cancelled.
+	SaveBackup func(name string) (io.WriteCloser, error)
+	// OpenBackup opens the backup file to restore; nil means Fyne's
+	// file-open dialog. A nil reader with a nil error means cancelled.
+	OpenBackup func() (io.ReadCloser, error)
+	// CounterURL, if set, is a page listing the city's service counters,
+	// linked from the restore screen for residents who lost everything.
+	CounterURL *url.URL
 }
 
 // UI is the wallet app's window content. Its methods must be called on
@@ -72,6 +87,12 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 			return wallet.Create(dir, pin, wallet.Options{Clock: clock})
 		}
 	}
+	if opts.Restore == nil {
+		clock := opts.Clock
+		opts.Restore = func(dir string, r io.Reader, passphrase, pin string) (*wallet.Wallet, error) {
+			return wallet.Restore(dir, r, passphrase, pin, wallet.Options{Clock: clock})
+		}
+	}
 	u := &UI{app: a, win: w, opts: opts, async: func(f func()) { go f() }}
 	w.SetTitle(lang.L("City wallet"))
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
@@ -101,6 +122,8 @@ func (u *UI) addShortcuts() {
 	add(fyne.KeyR, u.ShowReceive)
 	add(fyne.KeyH, u.ShowHistory)
 	add(fyne.KeyL, u.Lock)
+	add(fyne.KeyB, u.ShowBackup)
+	add(fyne.KeyComma, u.ShowSettings)
 }
 
 // show makes content the window's content, with a heading, in a scroll
@@ -198,6 +221,7 @@ func (u *UI) ShowUnlock() {
 	body.Add(unlock)
 	body.Add(layout.NewSpacer())
 	body.Add(create)
+	body.Add(widget.NewButton(lang.L("Restore from a backup"), u.ShowRestore))
 	u.show(lang.L("Unlock your wallet"), body, pin, nil)
 }
 
@@ -299,6 +323,7 @@ func (u *UI) ShowCreate() {
 		widget.NewLabel(lang.L("New PIN (at least 6 characters)")), pin,
 		widget.NewLabel(lang.L("Confirm the PIN")), again,
 		msg, create,
+		widget.NewButton(lang.L("Restore from a backup"), u.ShowRestore),
 	)
 	var back func()
 	if ps, _ := wallet.Profiles(u.opts.Root); len(ps) > 0 {
