@@ -88,7 +88,7 @@ func (u *UI) ShowBackup() {
 	words.Wrapping = fyne.TextWrapWord
 	msg := message(widget.DangerImportance)
 	done := message(widget.SuccessImportance)
-	withPass := widget.NewCheck(lang.L("Print the passphrase on the sheet (keep the sheet away from the backup file)"), nil)
+	withPass := widget.NewCheck(lang.L("Print the six words on the sheet"), nil)
 	sheet := widget.NewButton(lang.L("Save the recovery sheet…"), nil)
 	sheet.Disable()
 	save := widget.NewButton(lang.L("Save the backup file…"), nil)
@@ -152,7 +152,9 @@ func (u *UI) ShowBackup() {
 		wrapped(lang.L("Write the six words on paper now and keep the paper somewhere safe, away from your phone. Nobody, not even the city, can open the backup without them.")),
 		save, done, msg,
 		wrapped(lang.L("A recovery sheet is a page to print with space for the words and where you keep the backup.")),
-		withPass, sheet,
+		withPass,
+		wrapped(lang.L("Only print the words on the sheet if you keep the sheet away from the backup file.")),
+		sheet,
 		widget.NewButton(lang.L("Back"), u.ShowList),
 	)
 	u.show(lang.L("Back up your wallet"), body, save, u.ShowList)

@@ -144,7 +144,7 @@ func backupRestore(t *testing.T, size fyne.Size) {
 	if !strings.Contains(sheet, "<html") || strings.Contains(sheet, pass) {
 		t.Fatalf("sheet without the passphrase: %.200q", sheet)
 	}
-	test.Tap(check(t, u, "Print the passphrase"))
+	test.Tap(check(t, u, "Print the six words"))
 	test.Tap(button(t, u, "Save the recovery sheet…"))
 	if sheet := out.files[sheetFileName].String(); !strings.Contains(sheet, pass) {
 		t.Fatal("the sheet lacks the passphrase it was asked to print")

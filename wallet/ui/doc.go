@@ -10,8 +10,17 @@
 // the claim picker (a checkbox per claim, the kiosk's challenge and the
 // counter's name, both optional) and the full-screen QR code with the names
 // of the disclosed claims under it; the history of presentations (the data
-// tracker) with "clear history" after a confirmation; and receiving a
-// credential from a clerk's offer with the PIN the clerk reads out.
+// tracker) with "clear history" after a confirmation; receiving a
+// credential from a clerk's offer with the PIN the clerk reads out; the
+// backup (a new six-word passphrase in large type, the encrypted file
+// saved where the resident chooses, then the printable recovery sheet);
+// restoring a backup into a new profile from the unlock or new-profile
+// screen (file, passphrase, name, new PIN twice; a wrong passphrase or a
+// damaged file creates nothing), with the lost-everything help
+// (wallet.LostEverythingHelp); and the settings (change the PIN, the
+// holder's DID with Copy, the language note, Lock now). The file dialogs
+// can be replaced through Options.SaveBackup and Options.OpenBackup (the
+// tests do).
 //
 // Every text goes through Fyne's lang package; the English and Spanish
 // translations are embedded (translations/*.json) and adding a language is
@@ -20,7 +29,7 @@
 // focusable button (Space presses it) or entry (Enter submits it) that Tab
 // reaches; Escape goes back when nothing holds the focus (a Back button is
 // always there too), and on desktop Ctrl+R receives, Ctrl+H opens the
-// history and Ctrl+L locks.
+// history, Ctrl+B the backup, Ctrl+, the settings and Ctrl+L locks.
 //
 // The package imports Fyne but not fyne.io/fyne/v2/app, so its tests run
 // with fyne.io/fyne/v2/test and no display (they need cgo only for the

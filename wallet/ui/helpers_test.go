@@ -43,6 +43,9 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// windowSizes holds the size each test window was made with (see fits).
+var windowSizes sync.Map
+
 // newTestUI builds the UI on profiles under root in a window of size,
 // running slow work in place so that each tap finishes before it returns.
 func newTestUI(t *testing.T, root string, size fyne.Size, clock *fakeClock) *UI {
@@ -60,6 +63,8 @@ func newTestUI(t *testing.T, root string, size fyne.Size, clock *fakeClock) *UI 
 		Create: func(dir, pin string) (*wallet.Wallet, error) { return wallet.Create(dir, pin, wo) },
 	})
 	u.async = func(f func()) { f() }
+	windowSizes.Store(u, size)
+	t.Cleanup(func() { windowSizes.Delete(u) })
 	t.Cleanup(func() {
 		if u.w != nil {
 			u.w.Close()

@@ -159,8 +159,13 @@ func (u *UI) ShowPicker(id string) {
 	checks := make([]*widget.Check, len(names))
 	body := container.NewVBox(wrapped(lang.L("Choose what to show. Only the ticked claims are in the code.")))
 	for i, n := range names {
-		checks[i] = widget.NewCheck(claimLabel(c.Type, n)+": "+shortValueOf(c.Type, n, c.Claims[n]), nil)
+		// The value goes under the box, wrapped: a check's text does not
+		// wrap and would make the screen wider than a phone.
+		checks[i] = widget.NewCheck(claimLabel(c.Type, n), nil)
+		value := wrapped(shortValueOf(c.Type, n, c.Claims[n]))
+		value.Wrapping = fyne.TextWrapBreak
 		body.Add(checks[i])
+		body.Add(value)
 	}
 	challenge := widget.NewEntry()
 	challenge.SetPlaceHolder(lang.L("e.g. K7Q2XA"))

@@ -25,6 +25,11 @@ func fits(t *testing.T, u *UI, screen string) {
 	if min, have := u.win.Content().MinSize().Width, u.win.Canvas().Size().Width; min > have {
 		t.Errorf("%s: the screen needs %.0f units of width, the window has %.0f", screen, min, have)
 	}
+	// The test window grows to fit content wider than it: that is cut off
+	// on a phone too.
+	if want, ok := windowSizes.Load(u); ok && u.win.Canvas().Size().Width > want.(fyne.Size).Width {
+		t.Errorf("%s: the window grew to %.0f units of width to fit the screen, from %.0f", screen, u.win.Canvas().Size().Width, want.(fyne.Size).Width)
+	}
 }
 
 // TestResidentFlow taps through the whole app, on a phone and on a desktop:
