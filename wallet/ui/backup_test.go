@@ -331,3 +331,22 @@ func TestLostEverythingText(t *testing.T) {
 		t.Error("en.json's lost-everything text differs from wallet.LostEverythingHelp")
 	}
 }
+
+// TestFileDialogs: without Options.SaveBackup and Options.OpenBackup the
+// screens open Fyne's file dialogs.
+func TestFileDialogs(t *testing.T) {
+	u := newTestUI(t, t.TempDir(), desktopSize, &fakeClock{t: start})
+	createProfile(t, u, "ana")
+	test.Tap(button(t, u, "Back up"))
+	test.Tap(button(t, u, "Save the backup file…"))
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Error("no save dialog")
+	}
+	u.win.Canvas().Overlays().Remove(u.win.Canvas().Overlays().Top())
+	u.Lock()
+	test.Tap(button(t, u, "Restore from a backup"))
+	test.Tap(button(t, u, "Choose the backup file…"))
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Error("no open dialog")
+	}
+}
