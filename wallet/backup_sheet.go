@@ -10,8 +10,8 @@ import (
 // LostEverythingHelp is what a resident does when the phone and the backup
 // are both gone: the counter re-issuance (cityid issue #6, "Counter
 // recovery"). User interfaces show it next to backup and restore.
-const LostEverythingHelp = "Lost the phone and the backup file (or the passphrase)? Visit a city service counter " +
-	"(Lost phone / counter recovery, issue #6). A clerk checks who you are in person, issues your credentials " +
+const LostEverythingHelp = "Lost the phone and the backup file (or the passphrase)? Visit a city service counter. " +
+	"A clerk checks who you are in person, issues your credentials " +
 	"again to your new wallet or on paper, and revokes the old ones at the same moment."
 
 var sheetTemplate = template.Must(template.New("sheet").Parse(`<!DOCTYPE html>

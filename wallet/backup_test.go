@@ -251,7 +251,7 @@ func TestRecoverySheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(sheet)
-	for _, want := range []string{"<!DOCTYPE html>", w.DID(), testPassphrase, "22 November 2026", "issue #6", "cityid wallet restore"} {
+	for _, want := range []string{"<!DOCTYPE html>", w.DID(), testPassphrase, "22 November 2026", "Visit a city service counter", "cityid wallet restore"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the sheet lacks %q", want)
 		}

@@ -163,7 +163,7 @@ func (u *UI) ShowBackup() {
 // lostEverything is wallet.LostEverythingHelp in the resident's language
 // (a test checks that the key is the same text).
 func lostEverything() string {
-	return lang.L("Lost the phone and the backup file (or the passphrase)? Visit a city service counter (Lost phone / counter recovery, issue #6). A clerk checks who you are in person, issues your credentials again to your new wallet or on paper, and revokes the old ones at the same moment.")
+	return lang.L("Lost the phone and the backup file (or the passphrase)? Visit a city service counter. A clerk checks who you are in person, issues your credentials again to your new wallet or on paper, and revokes the old ones at the same moment.")
 }
 
 // profileProblem checks a new profile's name and PIN twice; it returns
