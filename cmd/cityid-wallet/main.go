@@ -19,6 +19,11 @@
 // content prints one line and quits:
 //
 //	list shown: 1732270000123456789 unix ns, 412 ms after main, 200 credentials
+//	memory: VmHWM 230112 kB, VmRSS 229876 kB, RssAnon 131032 kB, RssFile 95120 kB
+//
+// (the second line on Linux only: the peak and current resident memory,
+// split into the process's own memory and mapped files such as the GL
+// driver's shared libraries).
 package main
 
 import (
@@ -29,6 +34,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -176,9 +182,32 @@ func waitForList(u *ui.UI, stdout io.Writer, start time.Time) error {
 		if !shown.IsZero() {
 			fmt.Fprintf(stdout, "list shown: %d unix ns, %d ms after main, %d credentials\n",
 				shown.UnixNano(), shown.Sub(start).Milliseconds(), n)
+			if m := memoryStatus(); m != "" {
+				fmt.Fprintf(stdout, "memory: %s\n", m)
+			}
 			return nil
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
 	return errors.New("--exit-after-list: the credential list did not show within 60 s (wrong PIN?)")
+}
+
+// memoryStatus is the resident memory lines of /proc/self/status, or ""
+// where there is none.
+func memoryStatus() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, line := range strings.Split(string(data), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		switch name {
+		case "VmHWM", "VmRSS", "RssAnon", "RssFile":
+			if ok {
+				parts = append(parts, name+" "+strings.TrimSpace(value))
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
 }
