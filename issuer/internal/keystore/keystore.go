@@ -12,13 +12,10 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
-	"golang.org/x/crypto/argon2"
+	"github.com/cityid/cityid/internal/kdf"
 )
 
 // ErrWrongPassphrase reports a passphrase that does not open the keys.
@@ -28,64 +25,21 @@ var ErrWrongPassphrase = errors.New("the passphrase does not open the issuer's k
 var ErrCorrupt = errors.New("sealed key data is damaged")
 
 // Params are the Argon2id parameters and salt of a key-encryption key.
-type Params struct {
-	Time      uint32
-	MemoryKiB uint32
-	Threads   uint8
-	Salt      []byte
-}
+type Params = kdf.Params
+
+// limits bound the parameters read back from the database.
+var limits = kdf.Limits{MaxTime: 100, MaxMemoryKiB: 4 << 20, MinSalt: 8}
 
 // DefaultParams returns fresh parameters with a random 16-byte salt: 64 MiB,
 // 3 passes, 2 lanes (RFC 9106's second recommended option, with 2 lanes for
 // a 2-core machine).
-func DefaultParams() (Params, error) {
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
-		return Params{}, err
-	}
-	return Params{Time: 3, MemoryKiB: 64 << 10, Threads: 2, Salt: salt}, nil
-}
+func DefaultParams() (Params, error) { return kdf.New(3, 64<<10, 2) }
 
-// String encodes the parameters as "argon2id$t=3,m=65536,p=2$<salt>".
-func (p Params) String() string {
-	return fmt.Sprintf("argon2id$t=%d,m=%d,p=%d$%s", p.Time, p.MemoryKiB, p.Threads,
-		base64.RawStdEncoding.EncodeToString(p.Salt))
-}
-
-// ParseParams reads what String wrote.
+// ParseParams reads what Params.String wrote.
 func ParseParams(s string) (Params, error) {
-	parts := strings.Split(s, "$")
-	if len(parts) != 3 || parts[0] != "argon2id" {
-		return Params{}, fmt.Errorf("%w: unknown key derivation %q", ErrCorrupt, s)
-	}
-	var p Params
-	for _, kv := range strings.Split(parts[1], ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		n, err := strconv.ParseUint(v, 10, 32)
-		if err != nil {
-			return Params{}, fmt.Errorf("%w: bad parameter %q", ErrCorrupt, kv)
-		}
-		switch k {
-		case "t":
-			p.Time = uint32(n)
-		case "m":
-			p.MemoryKiB = uint32(n)
-		case "p":
-			if n > 255 {
-				return Params{}, fmt.Errorf("%w: bad parameter %q", ErrCorrupt, kv)
-			}
-			p.Threads = uint8(n)
-		default:
-			return Params{}, fmt.Errorf("%w: unknown parameter %q", ErrCorrupt, kv)
-		}
-	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[2])
-	if err != nil || len(salt) < 8 {
-		return Params{}, fmt.Errorf("%w: bad salt", ErrCorrupt)
-	}
-	p.Salt = salt
-	if p.Time < 1 || p.Threads < 1 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > 4<<20 || p.Time > 100 {
-		return Params{}, fmt.Errorf("%w: parameters out of range", ErrCorrupt)
+	p, err := kdf.Parse(s, limits)
+	if err != nil {
+		return Params{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	return p, nil
 }
@@ -100,7 +54,7 @@ func Derive(passphrase []byte, p Params) (*KEK, error) {
 	if len(passphrase) == 0 {
 		return nil, errors.New("keystore: empty passphrase")
 	}
-	key := argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, 32)
+	key := p.Key(passphrase, 32)
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err

@@ -10,14 +10,12 @@ package seal
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
-	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/cityid/cityid/internal/kdf"
 )
 
 // KeySize is the size of every key: 32 bytes.
@@ -34,33 +32,23 @@ var (
 	// name: a wrong key (PIN), or data changed or moved.
 	ErrOpen = errors.New("the sealed value does not open with this key")
 	// ErrParams reports unreadable or unacceptable key derivation parameters.
-	ErrParams = errors.New("bad key derivation parameters")
+	ErrParams = kdf.ErrParams
 )
 
 // Params are the Argon2id parameters and salt of a key-encryption key.
-type Params struct {
-	Time      uint32
-	MemoryKiB uint32
-	Threads   uint8
-	Salt      []byte
-}
+type Params = kdf.Params
 
-// Limits on stored parameters: a damaged or hostile wallet file must not
+// limits bound stored parameters: a damaged or hostile wallet file must not
 // make Open allocate gigabytes or spin for minutes.
-const (
-	maxTime      = 16
-	maxMemoryKiB = 1 << 20 // 1 GiB
-	minSaltLen   = 16
-)
+var limits = kdf.Limits{MaxTime: 16, MaxMemoryKiB: 1 << 20, MinSalt: 16, MaxSalt: 64}
 
 // NewParams returns parameters with a fresh random 16-byte salt.
 func NewParams(time, memoryKiB uint32, threads uint8) (Params, error) {
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
+	p, err := kdf.New(time, memoryKiB, threads)
+	if err != nil {
 		return Params{}, err
 	}
-	p := Params{Time: time, MemoryKiB: memoryKiB, Threads: threads, Salt: salt}
-	return p, p.check()
+	return p, p.Check(limits)
 }
 
 // Default returns RFC 9106's second recommended option (64 MiB, 3 passes)
@@ -68,69 +56,15 @@ func NewParams(time, memoryKiB uint32, threads uint8) (Params, error) {
 // laptop and fits the memory of a cheap phone.
 func Default() (Params, error) { return NewParams(3, 64<<10, 2) }
 
-func (p Params) check() error {
-	switch {
-	case p.Time < 1 || p.Time > maxTime:
-		return fmt.Errorf("%w: %d passes (1 to %d)", ErrParams, p.Time, maxTime)
-	case p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > maxMemoryKiB:
-		return fmt.Errorf("%w: %d KiB of memory", ErrParams, p.MemoryKiB)
-	case p.Threads < 1:
-		return fmt.Errorf("%w: no lanes", ErrParams)
-	case len(p.Salt) < minSaltLen || len(p.Salt) > 64:
-		return fmt.Errorf("%w: a salt of %d bytes", ErrParams, len(p.Salt))
-	}
-	return nil
-}
-
-// String encodes the parameters as "argon2id$t=3,m=65536,p=2$<salt>".
-func (p Params) String() string {
-	return fmt.Sprintf("argon2id$t=%d,m=%d,p=%d$%s", p.Time, p.MemoryKiB, p.Threads,
-		base64.RawStdEncoding.EncodeToString(p.Salt))
-}
-
-// ParseParams reads what String wrote and checks the limits.
-func ParseParams(s string) (Params, error) {
-	parts := strings.Split(s, "$")
-	if len(parts) != 3 || parts[0] != "argon2id" {
-		return Params{}, fmt.Errorf("%w: unknown key derivation %q", ErrParams, s)
-	}
-	var p Params
-	seen := map[string]bool{}
-	for _, kv := range strings.Split(parts[1], ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		n, err := strconv.ParseUint(v, 10, 32)
-		if err != nil || seen[k] {
-			return Params{}, fmt.Errorf("%w: bad parameter %q", ErrParams, kv)
-		}
-		seen[k] = true
-		switch k {
-		case "t":
-			p.Time = uint32(n)
-		case "m":
-			p.MemoryKiB = uint32(n)
-		case "p":
-			if n > 255 {
-				return Params{}, fmt.Errorf("%w: bad parameter %q", ErrParams, kv)
-			}
-			p.Threads = uint8(n)
-		default:
-			return Params{}, fmt.Errorf("%w: unknown parameter %q", ErrParams, kv)
-		}
-	}
-	salt, err := base64.RawStdEncoding.DecodeString(parts[2])
-	if err != nil {
-		return Params{}, fmt.Errorf("%w: bad salt", ErrParams)
-	}
-	p.Salt = salt
-	return p, p.check()
-}
+// ParseParams reads what Params.String wrote and checks the limits.
+func ParseParams(s string) (Params, error) { return kdf.Parse(s, limits) }
 
 // DeriveKey derives a 32-byte key from secret (the PIN) with Argon2id.
 func DeriveKey(secret []byte, p Params) ([]byte, error) {
-	if err := p.check(); err != nil {
+	if err := p.Check(limits); err != nil {
 		return nil, err
 	}
-	return argon2.IDKey(secret, p.Salt, p.Time, p.MemoryKiB, p.Threads, KeySize), nil
+	return p.Key(secret, KeySize), nil
 }
 
 // NewKey returns a fresh random 32-byte key.
