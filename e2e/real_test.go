@@ -3,17 +3,15 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/cityid/cityid/issuer/server/servertest"
+
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server"
 )
 
 // TestRealIssuerInBrowser drives the real issuer service (SQLite store, real
@@ -26,15 +24,9 @@ func TestRealIssuerInBrowser(t *testing.T) {
 		t.Skip("the browser test takes several seconds; skipped in -short mode")
 	}
 	requireBrowser(t)
-	srv := httptest.NewUnstartedServer(nil)
-	url := "http://" + srv.Listener.Addr().String()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()
-	svc, err := issuer.Open(ctx, t.TempDir(), issuer.Options{PublicURL: url, Passphrase: []byte("e2e passphrase"), Logger: log, CityName: "Springfield"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
+	svc, srv := servertest.Start(t, servertest.Options{Passphrase: "e2e passphrase", CityName: "Springfield", Bootstrap: true})
+	url := srv.URL
 	secret, err := os.ReadFile(svc.BootstrapSecretPath())
 	if err != nil {
 		t.Fatal(err)
@@ -47,14 +39,6 @@ func TestRealIssuerInBrowser(t *testing.T) {
 	if _, err := svc.CreateStaff(ctx, issuer.Actor{Kind: "cli", Name: "test"}, clerk, clerkPass, issuer.RoleClerk); err != nil {
 		t.Fatal(err)
 	}
-	h, err := server.Handler(svc, server.Options{Logger: log, Bootstrap: svc.Bootstrap})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	defer srv.Close()
-
 	out := t.TempDir()
 	if keep := os.Getenv("CITYID_E2E_OUT"); keep != "" {
 		out = keep

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,38 +15,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cityid/cityid/issuer/server/servertest"
+
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/compact/base45"
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server"
 	"github.com/cityid/cityid/verifier"
 	"github.com/cityid/cityid/wallet"
 )
 
 var clerk = issuer.Actor{Kind: "cli", Name: "test"}
-
-// startIssuer runs the real issuer service and HTTP server on loopback.
-func startIssuer(t *testing.T) (*issuer.Service, *httptest.Server) {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	log := slog.New(slog.DiscardHandler)
-	svc, err := issuer.Open(context.Background(), t.TempDir(), issuer.Options{PublicURL: base, Passphrase: []byte("wallet test passphrase"), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	h, err := server.Handler(svc, server.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return svc, srv
-}
 
 // offer makes a clerk's offer of a city ID.
 func offer(t *testing.T, svc *issuer.Service) *issuer.Offer {
@@ -86,7 +65,7 @@ func kioskVerifier(t *testing.T, svc *issuer.Service, srv *httptest.Server, chal
 // the wallet's DID, grouped as one entry; then presented as an SD-JWT that
 // a kiosk with the city's bundle accepts, showing only the chosen claims.
 func TestReceiveFromIssuer(t *testing.T) {
-	svc, srv := startIssuer(t)
+	svc, srv := servertest.Start(t, servertest.Options{})
 	w, _ := newWallet(t, wallet.Options{HTTPClient: srv.Client()})
 	o := offer(t, svc)
 	got, err := w.ReceiveOffer(context.Background(), o.URI, o.TxCode)
@@ -172,7 +151,7 @@ func TestReceiveFromIssuer(t *testing.T) {
 }
 
 func TestReceiveWrongTxCode(t *testing.T) {
-	svc, srv := startIssuer(t)
+	svc, srv := servertest.Start(t, servertest.Options{})
 	w, _ := newWallet(t, wallet.Options{HTTPClient: srv.Client()})
 	o := offer(t, svc)
 	wrong := "000000"
@@ -203,7 +182,7 @@ func TestReceiveWrongTxCode(t *testing.T) {
 // configuration the issuer does not describe (another helper's new form, a
 // future format) still delivers the forms the wallet keeps.
 func TestReceiveSkipsUnknownConfigurations(t *testing.T) {
-	svc, srv := startIssuer(t)
+	svc, srv := servertest.Start(t, servertest.Options{})
 	w, _ := newWallet(t, wallet.Options{HTTPClient: srv.Client()})
 	o := offer(t, svc)
 	parsed, err := oid4vci.ParseOfferURI(o.URI)
@@ -261,7 +240,7 @@ func tamper(base http.RoundTripper, change func(format string, cred []byte) []by
 // TestReceiveRefusesTampered: a credential changed in transit is refused,
 // and nothing of the offer is stored (not even the intact form).
 func TestReceiveRefusesTampered(t *testing.T) {
-	svc, srv := startIssuer(t)
+	svc, srv := servertest.Start(t, servertest.Options{})
 	cases := map[string]struct {
 		change func(format string, cred []byte) []byte
 		reason verifier.Reason
@@ -331,7 +310,7 @@ func TestReceiveRefusesTampered(t *testing.T) {
 // one goes to the offer's issuer, the code is redeemed once, and one
 // credential request is made per form.
 func TestReceiveUsesOnlyTheIssuer(t *testing.T) {
-	svc, srv := startIssuer(t)
+	svc, srv := servertest.Start(t, servertest.Options{})
 	issuerURL, _ := url.Parse(srv.URL)
 	var tokens, credentials atomic.Int32
 	client := *srv.Client()

@@ -6,16 +6,15 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cityid/cityid/issuer/server/servertest"
+
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server"
 )
 
 // TestReceiveOverOpenID4VCIThenVerify is issue #3's promise end to end: the
@@ -26,24 +25,11 @@ import (
 func TestReceiveOverOpenID4VCIThenVerify(t *testing.T) {
 	t.Setenv("CITYID_ISSUER_PASSPHRASE", "receive-test-passphrase")
 	dir := filepath.Join(t.TempDir(), "data")
-	srv := httptest.NewUnstartedServer(nil)
-	url := "http://" + srv.Listener.Addr().String()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := issuer.Open(context.Background(), dir, issuer.Options{PublicURL: url, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
+	svc, srv := servertest.Start(t, servertest.Options{Dir: dir, Passphrase: "receive-test-passphrase"})
+	url := srv.URL
 	if err := os.WriteFile(filepath.Join(dir, publicURLFile), []byte(url+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h, err := server.Handler(svc, server.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	defer srv.Close()
 
 	cli := func(wantCode int, args ...string) string {
 		t.Helper()

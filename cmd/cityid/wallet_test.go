@@ -7,13 +7,13 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cityid/cityid/issuer/server/servertest"
 
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/dataintegrity"
@@ -21,7 +21,6 @@ import (
 	"github.com/cityid/cityid/credential/status"
 	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server"
 	"github.com/cityid/cityid/schemas"
 )
 
@@ -32,21 +31,7 @@ import (
 // published bundle and no network, showing only the chosen claim.
 func TestWalletReceivePresentVerify(t *testing.T) {
 	t.Setenv("CITYID_PIN", "482916")
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	log := slog.New(slog.DiscardHandler)
-	svc, err := issuer.Open(context.Background(), t.TempDir(), issuer.Options{PublicURL: base, Passphrase: []byte("wallet cli test"), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	h, err := server.Handler(svc, server.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	defer srv.Close()
+	svc, srv := servertest.Start(t, servertest.Options{})
 
 	cli := func(wantCode int, args ...string) string {
 		t.Helper()

@@ -7,9 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -18,37 +16,16 @@ import (
 	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/issuer/server"
+	"github.com/cityid/cityid/issuer/server/servertest"
 	"github.com/cityid/cityid/verifier"
 )
-
-// startIssuer runs the real service and server on a loopback port.
-func startIssuer(t *testing.T, opts server.Options) (*issuer.Service, *httptest.Server) {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	url := "http://" + srv.Listener.Addr().String()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := issuer.Open(context.Background(), t.TempDir(), issuer.Options{PublicURL: url, Passphrase: []byte("test passphrase"), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	opts.Logger = log
-	h, err := server.Handler(svc, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return svc, srv
-}
 
 // TestWalletReceivesAndKioskVerifies is the issuer's whole promise over
 // loopback: a clerk's offer, a wallet receiving over OpenID4VCI with its own
 // key, a verifier accepting it with the published bundle, and refusing it
 // once revoked.
 func TestWalletReceivesAndKioskVerifies(t *testing.T) {
-	svc, srv := startIssuer(t, server.Options{})
+	svc, srv := servertest.Start(t, servertest.Options{})
 	ctx := context.Background()
 	clerk := issuer.Actor{Kind: "cli", Name: "test"}
 	claims := map[string]any{"residentOf": "Springfield", "housingStatus": "noFixedAddress"}
@@ -117,7 +94,7 @@ func TestWalletReceivesAndKioskVerifies(t *testing.T) {
 }
 
 func TestPublicEndpoints(t *testing.T) {
-	svc, srv := startIssuer(t, server.Options{})
+	svc, srv := servertest.Start(t, servertest.Options{})
 	if _, err := svc.Issue(context.Background(), issuer.Actor{Kind: "cli", Name: "test"}, issuer.IssueRequest{
 		Type: "AgeOverCredential", Subject: "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
 		Claims: map[string]any{"ageOver18": true}, Format: issuer.FormatLDP,
@@ -154,7 +131,7 @@ func TestPublicEndpoints(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	_, srv := startIssuer(t, server.Options{MaxBodyBytes: 1024, RequestsPerSecond: 1, Burst: 20})
+	_, srv := servertest.Start(t, servertest.Options{Server: server.Options{MaxBodyBytes: 1024, RequestsPerSecond: 1, Burst: 20}})
 	resp, err := srv.Client().Post(srv.URL+"/oid4vci/credential", "application/json", bytes.NewReader(make([]byte, 4096)))
 	if err != nil {
 		t.Fatal(err)

@@ -2,43 +2,21 @@ package ui
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/cityid/cityid/issuer/server/servertest"
 
 	"fyne.io/fyne/v2/test"
 
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server"
 )
-
-// startIssuer runs the real issuer service and HTTP server on loopback.
-func startIssuer(t *testing.T) *issuer.Service {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	log := slog.New(slog.DiscardHandler)
-	svc, err := issuer.Open(context.Background(), t.TempDir(), issuer.Options{PublicURL: base, Passphrase: []byte("wallet ui test passphrase"), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	h, err := server.Handler(svc, server.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = h
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return svc
-}
 
 // TestReceiveFromIssuer: the resident pastes the clerk's offer and types
 // the clerk's PIN; a wrong PIN is refused in words, the right one stores
 // the credential, which the list then shows.
 func TestReceiveFromIssuer(t *testing.T) {
-	svc := startIssuer(t)
+	svc, _ := servertest.Start(t, servertest.Options{})
 	o, err := svc.CreateOffer(context.Background(), issuer.Actor{Kind: "cli", Name: "test"}, "AgeOverCredential", map[string]any{"ageOver18": true}, 0)
 	if err != nil {
 		t.Fatal(err)
