@@ -176,7 +176,7 @@ func issuerBatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid issuer batch: %s: %v\n", *csvPath, err)
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, "batch", err)
 	}

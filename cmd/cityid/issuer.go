@@ -80,14 +80,13 @@ func cliActor() issuer.Actor {
 	return issuer.Actor{Kind: "cli", Name: name}
 }
 
-// openIssuer opens the service in dir for a one-shot command.
-func openIssuer(dir, publicURL string, stderr io.Writer) (*issuer.Service, error) {
+// openIssuer opens the service in dir for a one-shot command, pointing at
+// the URL `serve` recorded (or the default until it has run).
+func openIssuer(dir string, stderr io.Writer) (*issuer.Service, error) {
 	if dir == "" {
 		return nil, errors.New("--data DIR is required")
 	}
-	if publicURL == "" {
-		publicURL = savedPublicURL(dir)
-	}
+	publicURL := savedPublicURL(dir)
 	if publicURL == "" {
 		publicURL = defaultPublicURL
 	}
@@ -235,7 +234,7 @@ func issuerOffer(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid issuer offer: %v\n", err)
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, "offer", err)
 	}
@@ -277,7 +276,7 @@ func issuerIssue(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid issuer issue: %v\n", err)
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, "issue", err)
 	}
@@ -310,7 +309,7 @@ func issuerRevoke(args []string, stdout, stderr io.Writer, suspend bool) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, name, err)
 	}
@@ -346,7 +345,7 @@ func issuerBundle(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, "bundle", err)
 	}
@@ -379,7 +378,7 @@ func issuerAuditVerify(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, "audit verify", err)
 	}
@@ -421,7 +420,7 @@ func issuerStaffAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		}
 		password = line
 	}
-	svc, err := openIssuer(*dir, "", stderr)
+	svc, err := openIssuer(*dir, stderr)
 	if err != nil {
 		return reportErr(stderr, "staff add", err)
 	}
