@@ -89,9 +89,9 @@ func (u *UI) ShowBackup() {
 	msg := message(widget.DangerImportance)
 	done := message(widget.SuccessImportance)
 	withPass := widget.NewCheck(lang.L("Print the six words on the sheet"), nil)
-	sheet := widget.NewButton(lang.L("Save the recovery sheet…"), nil)
+	sheet := newButton(lang.L("Save the recovery sheet…"), nil)
 	sheet.Disable()
-	save := widget.NewButton(lang.L("Save the backup file…"), nil)
+	save := newButton(lang.L("Save the backup file…"), nil)
 	save.Importance = widget.HighImportance
 	w := u.w
 	save.OnTapped = func() {
@@ -155,7 +155,7 @@ func (u *UI) ShowBackup() {
 		withPass,
 		wrapped(lang.L("Only print the words on the sheet if you keep the sheet away from the backup file.")),
 		sheet,
-		widget.NewButton(lang.L("Back"), u.ShowList),
+		newButton(lang.L("Back"), u.ShowList),
 	)
 	u.show(lang.L("Back up your wallet"), body, save, u.ShowList)
 }
@@ -200,7 +200,7 @@ func (u *UI) ShowRestore() {
 	pin.SetPlaceHolder(lang.L("PIN"))
 	again := widget.NewPasswordEntry()
 	again.SetPlaceHolder(lang.L("PIN again"))
-	choose := widget.NewButton(lang.L("Choose the backup file…"), nil)
+	choose := newButton(lang.L("Choose the backup file…"), nil)
 	choose.OnTapped = func() {
 		say(msg, "")
 		u.openFile(func(r io.ReadCloser, fname string, err error) {
@@ -229,7 +229,7 @@ func (u *UI) ShowRestore() {
 			u.win.Canvas().Focus(pass)
 		})
 	}
-	restore := widget.NewButton(lang.L("Restore"), nil)
+	restore := newButton(lang.L("Restore"), nil)
 	restore.Importance = widget.HighImportance
 	entries := []*widget.Entry{name, pin, again}
 	submit := func() {
@@ -292,7 +292,7 @@ func (u *UI) ShowRestore() {
 	if u.opts.CounterURL != nil {
 		body.Add(widget.NewHyperlink(lang.L("Find a city service counter"), u.opts.CounterURL))
 	}
-	body.Add(widget.NewButton(lang.L("Back"), back))
+	body.Add(newButton(lang.L("Back"), back))
 	u.show(lang.L("Restore from a backup"), body, choose, back)
 }
 

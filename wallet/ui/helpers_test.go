@@ -98,8 +98,8 @@ func objects(u *UI) []fyne.CanvasObject {
 func button(t *testing.T, u *UI, text string) *widget.Button {
 	t.Helper()
 	for _, o := range objects(u) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			return b
+		if b, ok := o.(*spaceButton); ok && b.Text == text {
+			return &b.Button
 		}
 	}
 	t.Fatalf("no button %q on the screen; texts: %q", text, texts(u))

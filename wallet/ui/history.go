@@ -29,7 +29,7 @@ func (u *UI) showHistory(confirming bool) {
 		u.ShowUnlock()
 		return
 	}
-	back := widget.NewButton(lang.L("Back"), u.ShowList)
+	back := newButton(lang.L("Back"), u.ShowList)
 	body := container.NewVBox(wrapped(lang.L("Every time you showed a credential, this wallet noted it here. Only you can see this list.")))
 	events, err := u.w.History()
 	if err != nil {
@@ -64,7 +64,7 @@ func (u *UI) showHistory(confirming bool) {
 	focus := fyne.Focusable(back)
 	switch {
 	case confirming:
-		sure := widget.NewButton(lang.L("Yes, clear the history"), func() {
+		sure := newButton(lang.L("Yes, clear the history"), func() {
 			if err := u.w.ClearHistory(); err != nil {
 				u.notice = lang.L("The history could not be cleared: {{.Error}}", map[string]any{"Error": err.Error()})
 				u.ShowList()
@@ -73,14 +73,14 @@ func (u *UI) showHistory(confirming bool) {
 			u.showHistory(false)
 		})
 		sure.Importance = widget.DangerImportance
-		keep := widget.NewButton(lang.L("Cancel"), func() { u.showHistory(false) })
+		keep := newButton(lang.L("Cancel"), func() { u.showHistory(false) })
 		q := wrapped(lang.L("Clear all {{.Count}} entries? This cannot be undone.", map[string]any{"Count": len(events)}))
 		q.TextStyle = fyne.TextStyle{Bold: true}
 		body.Add(q)
 		body.Add(container.NewHBox(sure, keep))
 		focus = keep
 	case len(events) > 0:
-		body.Add(container.NewHBox(widget.NewButton(lang.L("Clear history"), func() { u.showHistory(true) }), back))
+		body.Add(container.NewHBox(newButton(lang.L("Clear history"), func() { u.showHistory(true) }), back))
 	default:
 		body.Add(container.NewHBox(back))
 	}
@@ -108,9 +108,9 @@ func (u *UI) ShowReceive() {
 	progress := widget.NewProgressBarInfinite()
 	progress.Stop()
 	progress.Hide()
-	receive := widget.NewButton(lang.L("Receive"), nil)
+	receive := newButton(lang.L("Receive"), nil)
 	receive.Importance = widget.HighImportance
-	back := widget.NewButton(lang.L("Back"), u.ShowList)
+	back := newButton(lang.L("Back"), u.ShowList)
 	submit := func() {
 		uri, tx := strings.TrimSpace(offer.Text), strings.TrimSpace(code.Text)
 		if uri == "" {

@@ -87,3 +87,60 @@ func TestKeyboard(t *testing.T) {
 	press(fyne.KeyH) // locked: the shortcuts do nothing
 	wantText(t, u, "Enter your PIN")
 }
+
+// pressSpace delivers one press of Space as a real window does: the key,
+// then the character, each to whatever has the focus at that moment.
+func pressSpace(u *UI) {
+	c := u.win.Canvas()
+	if f := c.Focused(); f != nil {
+		f.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	}
+	if f := c.Focused(); f != nil {
+		f.TypedRune(' ')
+	}
+}
+
+// TestSpaceDoesNotReachTheNextScreen: Space on "Show as QR code" opens the
+// claim picker with nothing ticked (the resident ticks what to show), and
+// Space on a claim ticks it once.
+func TestSpaceDoesNotReachTheNextScreen(t *testing.T) {
+	clock := &fakeClock{t: start}
+	u := newTestUI(t, t.TempDir(), desktopSize, clock)
+	test.Type(entry(t, u, "Your name or a nickname"), "ana")
+	entry(t, u, "PIN").SetText(testPIN)
+	enter(entry(t, u, "PIN again"), testPIN)
+	iss := newTestIssuer(t)
+	iss.give(t, u.Wallet(), "AgeOverCredential", map[string]any{"ageOver18": true, "ageOver21": true}, clock.Now())
+	u.ShowList()
+	focusButton(t, u, "Open")
+	pressSpace(u)
+	focusButton(t, u, "Show as QR code")
+	pressSpace(u)
+	wantText(t, u, "Choose what to show")
+	over18 := check(t, u, "Over 18")
+	if over18.Checked {
+		t.Fatal("Space on \"Show as QR code\" also ticked the picker's first claim")
+	}
+	if u.win.Canvas().Focused() != fyne.Focusable(over18) {
+		t.Fatalf("the picker focuses %T, not its first claim", u.win.Canvas().Focused())
+	}
+	pressSpace(u)
+	if !over18.Checked {
+		t.Fatal("Space on a claim did not tick it")
+	}
+	if check(t, u, "Over 21").Checked {
+		t.Fatal("Space ticked a claim that was not focused")
+	}
+}
+
+// focusButton gives the keyboard focus to the button labelled text.
+func focusButton(t *testing.T, u *UI, text string) {
+	t.Helper()
+	for _, o := range objects(u) {
+		if b, ok := o.(*spaceButton); ok && b.Text == text {
+			u.win.Canvas().Focus(b)
+			return
+		}
+	}
+	t.Fatalf("no button %q on the screen; texts: %q", text, texts(u))
+}

@@ -22,12 +22,12 @@ func (u *UI) ShowList() {
 		u.ShowUnlock()
 		return
 	}
-	receive := widget.NewButton(lang.L("Receive a credential"), u.ShowReceive)
+	receive := newButton(lang.L("Receive a credential"), u.ShowReceive)
 	receive.Importance = widget.HighImportance
-	history := widget.NewButton(lang.L("History"), u.ShowHistory)
-	backup := widget.NewButton(lang.L("Back up"), u.ShowBackup)
-	settings := widget.NewButton(lang.L("Settings"), u.ShowSettings)
-	lock := widget.NewButton(lang.L("Lock"), u.Lock)
+	history := newButton(lang.L("History"), u.ShowHistory)
+	backup := newButton(lang.L("Back up"), u.ShowBackup)
+	settings := newButton(lang.L("Settings"), u.ShowSettings)
+	lock := newButton(lang.L("Lock"), u.Lock)
 	body := container.NewVBox(container.NewGridWrap(fyne.NewSize(180, receive.MinSize().Height), receive, history, backup, settings, lock))
 	if u.notice != "" {
 		n := message(widget.SuccessImportance)
@@ -61,7 +61,7 @@ func (u *UI) ShowList() {
 		issuer.Wrapping = fyne.TextWrapBreak
 		row.Add(issuer)
 		row.Add(wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})))
-		open := widget.NewButton(lang.L("Open"), func() { u.ShowDetail(c.ID) })
+		open := newButton(lang.L("Open"), func() { u.ShowDetail(c.ID) })
 		if first == nil {
 			first = open
 		}
@@ -103,8 +103,8 @@ func (u *UI) ShowDetail(id string) {
 	}
 	issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": c.Issuer}))
 	issuer.Wrapping = fyne.TextWrapBreak
-	back := widget.NewButton(lang.L("Back"), u.ShowList)
-	showQR := widget.NewButton(lang.L("Show as QR code"), func() { u.ShowPicker(c.ID) })
+	back := newButton(lang.L("Back"), u.ShowList)
+	showQR := newButton(lang.L("Show as QR code"), func() { u.ShowPicker(c.ID) })
 	showQR.Importance = widget.HighImportance
 	body := container.NewVBox(form, widget.NewSeparator(), issuer,
 		wrapped(lang.L("Issued on {{.Date}}", map[string]any{"Date": formatDate(c.IssuedAt)})),
@@ -172,7 +172,7 @@ func (u *UI) ShowPicker(id string) {
 	verifier := widget.NewEntry()
 	verifier.SetPlaceHolder(lang.L("e.g. Library, 2nd floor"))
 	msg := message(widget.DangerImportance)
-	show := widget.NewButton(lang.L("Show QR"), nil)
+	show := newButton(lang.L("Show QR"), nil)
 	show.Importance = widget.HighImportance
 	submit := func() {
 		var disclose []string
@@ -208,7 +208,7 @@ func (u *UI) ShowPicker(id string) {
 	body.Add(verifier)
 	body.Add(msg)
 	back := func() { u.ShowDetail(c.ID) }
-	body.Add(container.NewHBox(show, widget.NewButton(lang.L("Back"), back)))
+	body.Add(container.NewHBox(show, newButton(lang.L("Back"), back)))
 	var focus fyne.Focusable = show
 	if len(checks) > 0 {
 		focus = checks[0]
@@ -250,7 +250,7 @@ func (u *UI) ShowQR(text string, disclosed []string, done func()) error {
 		u.win.SetFullScreen(false)
 		done()
 	}
-	doneButton := widget.NewButton(lang.L("Done"), finish)
+	doneButton := newButton(lang.L("Done"), finish)
 	doneButton.Importance = widget.HighImportance
 	u.back = finish
 	u.win.SetContent(container.NewBorder(nil, container.NewVBox(shown, doneButton), nil, nil, view))

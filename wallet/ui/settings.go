@@ -27,7 +27,7 @@ func (u *UI) ShowSettings() {
 	again.SetPlaceHolder(lang.L("PIN again"))
 	msg := message(widget.DangerImportance)
 	done := message(widget.SuccessImportance)
-	change := widget.NewButton(lang.L("Change PIN"), nil)
+	change := newButton(lang.L("Change PIN"), nil)
 	change.Importance = widget.HighImportance
 	submit := func() {
 		say(done, "")
@@ -76,7 +76,7 @@ func (u *UI) ShowSettings() {
 	did.Wrapping = fyne.TextWrapBreak
 	did.Selectable = true
 	copied := message(widget.SuccessImportance)
-	copyDID := widget.NewButton(lang.L("Copy"), func() {
+	copyDID := newButton(lang.L("Copy"), func() {
 		u.app.Clipboard().SetContent(w.DID())
 		say(copied, lang.L("Copied."))
 	})
@@ -86,8 +86,8 @@ func (u *UI) ShowSettings() {
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	back := widget.NewButton(lang.L("Back"), u.ShowList)
-	lock := widget.NewButton(lang.L("Lock now"), u.Lock)
+	back := newButton(lang.L("Back"), u.ShowList)
+	lock := newButton(lang.L("Lock now"), u.Lock)
 	body := container.NewVBox(
 		heading(lang.L("Change the PIN")),
 		widget.NewLabel(lang.L("Current PIN")), old,

@@ -190,7 +190,7 @@ func (u *UI) ShowUnlock() {
 	}
 	pin := widget.NewPasswordEntry()
 	pin.SetPlaceHolder(lang.L("PIN"))
-	unlock := widget.NewButton(lang.L("Unlock"), nil)
+	unlock := newButton(lang.L("Unlock"), nil)
 	unlock.Importance = widget.HighImportance
 	submit := func() { u.unlock(chosen, pin, msg, unlock) }
 	unlock.OnTapped = submit
@@ -214,19 +214,19 @@ func (u *UI) ShowUnlock() {
 	} else if len(profiles) == 1 {
 		body.Add(wrapped(lang.L("Profile: {{.Name}}", map[string]any{"Name": chosen.Name})))
 	}
-	create := widget.NewButton(lang.L("Create a new profile"), u.ShowCreate)
+	create := newButton(lang.L("Create a new profile"), u.ShowCreate)
 	body.Add(widget.NewLabel(lang.L("Enter your PIN")))
 	body.Add(pin)
 	body.Add(msg)
 	body.Add(unlock)
 	body.Add(layout.NewSpacer())
 	body.Add(create)
-	body.Add(widget.NewButton(lang.L("Restore from a backup"), u.ShowRestore))
+	body.Add(newButton(lang.L("Restore from a backup"), u.ShowRestore))
 	u.show(lang.L("Unlock your wallet"), body, pin, nil)
 }
 
 // unlock opens profile p with the PIN typed, off Fyne's goroutine.
-func (u *UI) unlock(p wallet.Profile, pin *widget.Entry, msg *widget.Label, button *widget.Button) {
+func (u *UI) unlock(p wallet.Profile, pin *widget.Entry, msg *widget.Label, button *spaceButton) {
 	if p.Dir == "" {
 		return
 	}
@@ -271,7 +271,7 @@ func (u *UI) ShowCreate() {
 	again := widget.NewPasswordEntry()
 	again.SetPlaceHolder(lang.L("PIN again"))
 	msg := message(widget.DangerImportance)
-	create := widget.NewButton(lang.L("Create profile"), nil)
+	create := newButton(lang.L("Create profile"), nil)
 	create.Importance = widget.HighImportance
 	submit := func() {
 		n := strings.TrimSpace(name.Text)
@@ -323,12 +323,12 @@ func (u *UI) ShowCreate() {
 		widget.NewLabel(lang.L("New PIN (at least 6 characters)")), pin,
 		widget.NewLabel(lang.L("Confirm the PIN")), again,
 		msg, create,
-		widget.NewButton(lang.L("Restore from a backup"), u.ShowRestore),
+		newButton(lang.L("Restore from a backup"), u.ShowRestore),
 	)
 	var back func()
 	if ps, _ := wallet.Profiles(u.opts.Root); len(ps) > 0 {
 		back = u.ShowUnlock
-		body.Add(widget.NewButton(lang.L("Back"), back))
+		body.Add(newButton(lang.L("Back"), back))
 	}
 	u.show(lang.L("Create a new profile"), body, name, back)
 }
