@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,10 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/wallet/internal/seal"
 )
@@ -38,25 +37,28 @@ var (
 // writes; [Restore] reads this version and older ones.
 const BackupVersion = 1
 
-// backupMagic is the first line of a backup file.
+// backupMagic names the format inside the encrypted payload.
 const backupMagic = "cityid-wallet-backup"
 
-// Sealing names of a backup's two sealed parts.
-const (
-	nameBackupKey     = "backup file key"
-	nameBackupPayload = "backup payload\x00" // followed by the header lines
-)
+// ageMagic is how every age file starts.
+const ageMagic = "age-encryption.org/v1\n"
 
 // MaxBackupSize bounds the payload of a backup (64 MiB: about ten
 // thousand credentials in every form).
 const MaxBackupSize = 64 << 20
 
-// maxBackupHeader bounds the three header lines.
-const maxBackupHeader = 1024
+// maxBackupFile bounds a backup file: the payload, age's header and its
+// 16-byte tag per 64 KiB chunk.
+const maxBackupFile = MaxBackupSize + MaxBackupSize/(64<<10)*16 + 4096
 
-// backupKDF makes the Argon2id parameters of a new backup: those of a new
-// wallet (tests of this package make both cheap).
-var backupKDF = func() (seal.Params, error) { return kdfParams() }
+// Scrypt work factors (log2 of N, with r = 8: 2^16 takes 64 MiB and about
+// a quarter of a second on a laptop). The passphrase is several random
+// words (NewPassphrase), so the work factor only has to slow guessing
+// down, not to make up for a weak secret; 2^16 keeps a restore possible on
+// a cheap phone. Restore accepts files asking for up to 2^20 (1 GiB).
+var backupWorkFactor = 16
+
+const maxBackupWorkFactor = 20
 
 // BackupOptions choose what a backup holds.
 type BackupOptions struct {
@@ -87,16 +89,10 @@ type backupPayload struct {
 // history ([Wallet.BackupWith] to include it). The passphrase must pass
 // [CheckPassphrase] ([NewPassphrase] suggests one).
 //
-// The file starts with three plain lines: "cityid-wallet-backup", the
-// version ([BackupVersion]) with the Argon2id parameters and salt, and a
-// random file key sealed with XChaCha20-Poly1305 under the key Argon2id
-// derives from the passphrase. The JSON payload follows, sealed under the
-// file key with those lines as additional data; it starts with its own
-// small header (format and version). A payload holds at most
-// [MaxBackupSize] bytes. [Restore] reads it.
-//
-// (filippo.io/age with a scrypt recipient was the first choice; it is not
-// among the module's requirements, so the wallet's own sealing is used.)
+// The file is an age file (age-encryption.org/v1) encrypted to a scrypt
+// recipient made from the passphrase; it holds a JSON payload that names
+// its own format and version. A payload holds at most [MaxBackupSize]
+// bytes. [Restore] reads it.
 func (w *Wallet) Backup(out io.Writer, passphrase string) error {
 	return w.BackupWith(out, passphrase, BackupOptions{})
 }
@@ -129,36 +125,26 @@ func (w *Wallet) BackupWith(out io.Writer, passphrase string, opts BackupOptions
 	return nil
 }
 
-// sealBackup makes a backup file: three header lines (the format and its
-// version, the Argon2id parameters and salt, the random file key sealed
-// under the key derived from the passphrase), then the payload sealed
-// under the file key with the header lines as additional data. A wrong
-// passphrase fails on the file key, damage anywhere else on the payload.
+// sealBackup makes a backup file: body encrypted with age to a scrypt
+// recipient made from the passphrase.
 func sealBackup(passphrase string, body []byte) ([]byte, error) {
-	params, err := backupKDF()
+	r, err := age.NewScryptRecipient(strings.TrimSpace(passphrase))
 	if err != nil {
 		return nil, fmt.Errorf("wallet: %w", err)
 	}
-	passKey, err := seal.DeriveKey([]byte(strings.TrimSpace(passphrase)), params)
+	r.SetWorkFactor(backupWorkFactor)
+	var buf bytes.Buffer
+	enc, err := age.Encrypt(&buf, r)
 	if err != nil {
-		return nil, fmt.Errorf("wallet: %w", err)
+		return nil, fmt.Errorf("wallet: encrypting the backup: %w", err)
 	}
-	defer seal.Wipe(passKey)
-	fileKey, err := seal.NewKey()
-	if err != nil {
-		return nil, err
+	if _, err := enc.Write(body); err != nil {
+		return nil, fmt.Errorf("wallet: encrypting the backup: %w", err)
 	}
-	defer seal.Wipe(fileKey)
-	wrapped, err := seal.Seal(passKey, nameBackupKey, fileKey)
-	if err != nil {
-		return nil, err
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("wallet: encrypting the backup: %w", err)
 	}
-	header := fmt.Sprintf("%s\nv%d %s\n%s\n", backupMagic, BackupVersion, params, base64.RawStdEncoding.EncodeToString(wrapped))
-	payload, err := seal.Seal(fileKey, nameBackupPayload+header, body)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte(header), payload...), nil
+	return buf.Bytes(), nil
 }
 
 // backupPayload reads everything a backup holds, under w.mu.
@@ -352,11 +338,11 @@ func (w *Wallet) restoreContents(p *backupPayload) error {
 
 // readBackup decrypts and checks a backup, all in memory.
 func readBackup(r io.Reader, passphrase string) (*backupPayload, error) {
-	file, err := io.ReadAll(io.LimitReader(r, MaxBackupSize+maxBackupHeader+seal.Overhead+1))
+	file, err := io.ReadAll(io.LimitReader(r, maxBackupFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("wallet: reading the backup: %w", err)
 	}
-	if len(file) > MaxBackupSize+maxBackupHeader+seal.Overhead {
+	if len(file) > maxBackupFile {
 		return nil, fmt.Errorf("wallet: %w: it is larger than %d bytes", ErrBackupDamaged, MaxBackupSize)
 	}
 	plain, err := openBackup(file, passphrase)
@@ -375,43 +361,34 @@ func readBackup(r io.Reader, passphrase string) (*backupPayload, error) {
 	return &p, nil
 }
 
-// openBackup reads the header lines of a backup file and opens its payload.
+// openBackup decrypts an age backup file with the passphrase. A file that
+// asks for more scrypt work than maxBackupWorkFactor is refused before any
+// is done: a planted file must not exhaust a phone's memory.
 func openBackup(file []byte, passphrase string) ([]byte, error) {
-	lines := bytes.SplitN(file[:min(len(file), maxBackupHeader)], []byte("\n"), 4)
-	if len(lines) < 4 || string(lines[0]) != backupMagic {
-		return nil, fmt.Errorf("wallet: %w: no cityid backup header (is the file complete?)", ErrBackupDamaged)
+	if !IsBackup(file) {
+		return nil, fmt.Errorf("wallet: %w: it does not start as an encrypted backup does", ErrBackupDamaged)
 	}
-	v, kdf, _ := strings.Cut(string(lines[1]), " ")
-	version, verr := strconv.Atoi(strings.TrimPrefix(v, "v"))
-	switch {
-	case !strings.HasPrefix(v, "v") || verr != nil || version < 1:
-		return nil, fmt.Errorf("wallet: %w: unreadable version %q", ErrBackupDamaged, v)
-	case version > BackupVersion:
-		return nil, fmt.Errorf("wallet: %w (format %d; this one reads %d): update cityid first", ErrBackupVersion, version, BackupVersion)
-	}
-	params, err := seal.ParseParams(kdf)
+	id, err := age.NewScryptIdentity(strings.TrimSpace(passphrase))
 	if err != nil {
-		return nil, fmt.Errorf("wallet: %w: %v", ErrBackupDamaged, err)
+		return nil, fmt.Errorf("wallet: %w", err)
 	}
-	wrapped, err := base64.RawStdEncoding.DecodeString(string(lines[2]))
+	id.SetMaxWorkFactor(maxBackupWorkFactor)
+	dec, err := age.Decrypt(bytes.NewReader(file), id)
 	if err != nil {
-		return nil, fmt.Errorf("wallet: %w: unreadable key line", ErrBackupDamaged)
+		var noMatch *age.NoIdentityMatchError
+		if errors.As(err, &noMatch) {
+			return nil, fmt.Errorf("wallet: %w (check the passphrase on the recovery sheet)", ErrBackupPassphrase)
+		}
+		return nil, fmt.Errorf("wallet: %w: the beginning of the file is unreadable (%v)", ErrBackupDamaged, err)
 	}
-	headerLen := len(lines[0]) + len(lines[1]) + len(lines[2]) + 3
-	header, payload := string(file[:headerLen]), file[headerLen:]
-	passKey, err := seal.DeriveKey([]byte(strings.TrimSpace(passphrase)), params)
+	plain, err := io.ReadAll(io.LimitReader(dec, MaxBackupSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("wallet: %w: %v", ErrBackupDamaged, err)
-	}
-	defer seal.Wipe(passKey)
-	fileKey, err := seal.Open(passKey, nameBackupKey, wrapped)
-	if err != nil || len(fileKey) != seal.KeySize {
-		return nil, fmt.Errorf("wallet: %w (check the passphrase on the recovery sheet)", ErrBackupPassphrase)
-	}
-	defer seal.Wipe(fileKey)
-	plain, err := seal.Open(fileKey, nameBackupPayload+header, payload)
-	if err != nil {
+		seal.Wipe(plain)
 		return nil, fmt.Errorf("wallet: %w: the content does not match its seal (the file is truncated or was changed)", ErrBackupDamaged)
+	}
+	if len(plain) > MaxBackupSize {
+		seal.Wipe(plain)
+		return nil, fmt.Errorf("wallet: %w: it holds more than %d bytes", ErrBackupDamaged, MaxBackupSize)
 	}
 	return plain, nil
 }
@@ -421,8 +398,11 @@ func (p *backupPayload) check() error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("wallet: %w: "+format, append([]any{ErrBackupDamaged}, args...)...)
 	}
-	if p.Format != backupMagic || p.Version < 1 || p.Version > BackupVersion {
+	if p.Format != backupMagic || p.Version < 1 {
 		return bad("the payload names format %q version %d", p.Format, p.Version)
+	}
+	if p.Version > BackupVersion {
+		return fmt.Errorf("wallet: %w (format %d; this one reads %d): update cityid first", ErrBackupVersion, p.Version, BackupVersion)
 	}
 	if len(p.HolderKey.Seed) != ed25519.SeedSize {
 		return bad("the holder key has %d bytes", len(p.HolderKey.Seed))
@@ -459,8 +439,8 @@ func weakPassphrase(format string, args ...any) error {
 	return fmt.Errorf("wallet: %w: "+format, append([]any{ErrWeakPassphrase}, args...)...)
 }
 
-// IsBackup reports whether data starts like a wallet backup file,
-// without the passphrase: a quick check for a file picker.
+// IsBackup reports whether data starts like a wallet backup file (an age
+// file), without the passphrase: a quick check for a file picker.
 func IsBackup(data []byte) bool {
-	return bytes.HasPrefix(data, []byte(backupMagic+"\n"))
+	return bytes.HasPrefix(data, []byte(ageMagic))
 }

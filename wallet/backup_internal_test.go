@@ -42,8 +42,8 @@ func TestRestoreChecksPayload(t *testing.T) {
 		"repeated id":        func(p *backupPayload) { p.Credentials = append(p.Credentials, p.Credentials[0]) },
 		"no forms":           func(p *backupPayload) { p.Credentials[0].Texts = nil },
 		"unknown form":       func(p *backupPayload) { p.Credentials[0].Texts["mdoc"] = "x" },
-		"newer payload":      func(p *backupPayload) { p.Version = BackupVersion + 1 },
 		"other format":       func(p *backupPayload) { p.Format = "something-else" },
+		"newer payload":      func(p *backupPayload) { p.Version = BackupVersion + 1 },
 		"undeclared history": func(p *backupPayload) { p.History = []Event{{ID: newID()}} },
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -66,8 +66,12 @@ func TestRestoreChecksPayload(t *testing.T) {
 				r.Close()
 				return
 			}
-			if !errors.Is(err, ErrBackupDamaged) {
-				t.Fatalf("got %v, want ErrBackupDamaged", err)
+			want := ErrBackupDamaged
+			if name == "newer payload" {
+				want = ErrBackupVersion
+			}
+			if !errors.Is(err, want) {
+				t.Fatalf("got %v, want %v", err, want)
 			}
 			if ents, _ := os.ReadDir(parent); len(ents) != 0 {
 				t.Fatalf("a refused restore left %v", ents)
@@ -79,7 +83,7 @@ func TestRestoreChecksPayload(t *testing.T) {
 // TestRestoreSizeLimit: a file larger than a backup can be is refused
 // without reading it all.
 func TestRestoreSizeLimit(t *testing.T) {
-	huge := io.MultiReader(strings.NewReader(backupMagic+"\n"), zeros{})
+	huge := io.MultiReader(strings.NewReader(ageMagic), zeros{})
 	_, err := Restore(filepath.Join(t.TempDir(), "r"), huge, "quilt ember harbor violin", "739152", Options{})
 	if !errors.Is(err, ErrBackupDamaged) || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("got %v", err)

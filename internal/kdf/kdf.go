@@ -1,6 +1,6 @@
 // Package kdf holds the Argon2id (RFC 9106) parameters that cityid stores
 // beside what they protect — the issuer's sealed keys, the wallet's PIN-derived
-// key and its backups — in one text form, "argon2id$t=3,m=65536,p=2$<salt>",
+// key — in one text form, "argon2id$t=3,m=65536,p=2$<salt>",
 // read back with limits so that a damaged or hostile file cannot make a
 // reader allocate gigabytes or spin for minutes.
 package kdf
