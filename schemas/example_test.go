@@ -72,3 +72,14 @@ func ExamplePhotoDigest() {
 	// uEiBVxk0PzW-dX3yCgJOFfj_f2mhHi7TpvSTUge85HHgE6A
 	// 55c64d0f <nil>
 }
+
+// LookupIn gives a type's titles in the resident's language, falling back
+// to English.
+func ExampleLookupIn() {
+	typ, _ := schemas.LookupIn(schemas.AgeOverCredential, "es-MX")
+	fmt.Println(typ.Title)
+	fmt.Println(typ.Claims[0].Title)
+	// Output:
+	// Mayoría de edad
+	// Mayor de 18
+}

@@ -30,7 +30,8 @@ const (
 const SchemaBaseURL = "https://cityid.dev/schemas/"
 
 // Type describes one of the city's credential types for user interfaces.
-// Titles and descriptions are in English and come from the type's JSON Schema.
+// Titles and descriptions are in English and come from the type's JSON Schema;
+// LookupIn gives them in another language.
 type Type struct {
 	Name        string // type name, e.g. "ResidencyCredential"
 	Title       string // short human title, e.g. "Residency"

@@ -50,10 +50,7 @@ func (u *UI) showHistory(confirming bool) {
 		if to == "" {
 			to = lang.L("not recorded")
 		}
-		title := e.Title
-		if title == "" {
-			title = typeTitle(wallet.Credential{Type: e.Type})
-		}
+		title := typeTitle(wallet.Credential{Type: e.Type, Title: e.Title})
 		body.Add(widget.NewSeparator())
 		body.Add(when)
 		body.Add(wrapped(lang.L("{{.Title}}: {{.Claims}}", map[string]any{"Title": title, "Claims": strings.Join(labels, ", ")})))

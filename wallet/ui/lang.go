@@ -33,9 +33,14 @@ func registerTranslations() {
 	})
 }
 
-// typeTitle is the short human title of a credential type.
+// uiLanguage is the BCP 47 tag of the language the screens are in: the
+// one Fyne picked from the system's locales among the shipped translations.
+func uiLanguage() string { return lang.X("language.tag", "en") }
+
+// typeTitle is the short human title of a credential type, in the
+// screens' language.
 func typeTitle(c wallet.Credential) string {
-	if t, ok := schemas.Lookup(c.Type); ok && t.Title != "" {
+	if t, ok := schemas.LookupIn(c.Type, uiLanguage()); ok && t.Title != "" {
 		return t.Title
 	}
 	if c.Title != "" {
@@ -47,7 +52,7 @@ func typeTitle(c wallet.Credential) string {
 // claimLabel is the human label of a claim of a credential type: the
 // schema's title, or the claim's own name when the schema has none.
 func claimLabel(typeName, name string) string {
-	if t, ok := schemas.Lookup(typeName); ok {
+	if t, ok := schemas.LookupIn(typeName, uiLanguage()); ok {
 		for _, c := range t.Claims {
 			if c.Name == name && c.Title != "" {
 				return c.Title
@@ -59,7 +64,7 @@ func claimLabel(typeName, name string) string {
 
 // fieldLabel is the label of a member of an object claim, e.g. address.
 func fieldLabel(typeName, claim, field string) string {
-	if t, ok := schemas.Lookup(typeName); ok {
+	if t, ok := schemas.LookupIn(typeName, uiLanguage()); ok {
 		for _, c := range t.Claims {
 			if c.Name != claim {
 				continue
