@@ -160,6 +160,10 @@ func (s *Service) VerificationMethod() string { return s.issuerKey.VerificationM
 // audit head; verifiers pin it.
 func (s *Service) RootDID() string { return s.rootKey.DID }
 
+// CityName is the city's name, as in the trust bundle and the issuer's
+// OpenID4VCI metadata.
+func (s *Service) CityName() string { return s.cityName }
+
 // PublicURL is the base URL given to Open, without a trailing slash.
 func (s *Service) PublicURL() string { return s.publicURL }
 

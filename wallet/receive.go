@@ -2,12 +2,14 @@ package wallet
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/oid4vci"
@@ -124,7 +126,7 @@ func (w *Wallet) ReceiveOffer(ctx context.Context, offerURI, txCode string) ([]C
 	if err := sameIssuer(forms); err != nil {
 		return nil, err
 	}
-	entries, err := w.store(ctx, forms, offer.CredentialIssuer, false)
+	entries, err := w.store(ctx, forms, offer.CredentialIssuer, displayName(md.Display), false)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +195,7 @@ func (w *Wallet) Import(data []byte) (Credential, error) {
 	if err != nil {
 		return Credential{}, fmt.Errorf("wallet: %w", err)
 	}
-	entries, err := w.store(ctx, []*form{fm}, "file", true)
+	entries, err := w.store(ctx, []*form{fm}, "file", "", true)
 	if err != nil {
 		return Credential{}, err
 	}
@@ -247,19 +249,29 @@ func groupKey(f *form) string {
 
 // store groups verified forms into entries and writes them in one
 // transaction. With join, a form may join an entry already held.
-func (w *Wallet) store(ctx context.Context, forms []*form, source string, join bool) ([]Credential, error) {
+// issuerName is the issuer's display name, if known; without one, the name
+// the wallet already holds for the same issuer DID is used.
+func (w *Wallet) store(ctx context.Context, forms []*form, source, issuerName string, join bool) ([]Credential, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.live(); err != nil {
 		return nil, err
 	}
 	var existing []*record
-	if join {
+	names := map[string]string{}
+	if join || issuerName == "" {
 		recs, err := w.recordsLocked()
 		if err != nil {
 			return nil, err
 		}
-		existing = recs
+		for _, r := range recs {
+			if r.IssuerName != "" {
+				names[r.Issuer] = r.IssuerName
+			}
+		}
+		if join {
+			existing = recs
+		}
 	}
 	now := w.opts.Clock().UTC()
 	var order []*record
@@ -273,6 +285,9 @@ func (w *Wallet) store(ctx context.Context, forms []*form, source string, join b
 		if r == nil {
 			r = &record{Credential: Credential{ID: newID(), Type: f.typ, Title: title(f.typ), Issuer: f.issuer,
 				Claims: f.claims}, Source: source, ReceivedAt: now, Texts: map[Format]string{}}
+		}
+		if r.IssuerName == "" {
+			r.IssuerName = cmp.Or(issuerName, names[f.issuer])
 		}
 		if _, seen := byKey[key]; !seen {
 			byKey[key] = r
@@ -320,4 +335,26 @@ func findEntry(recs []*record, key string, f *form) *record {
 		}
 	}
 	return nil
+}
+
+// maxIssuerName bounds the issuer's display name the wallet keeps.
+const maxIssuerName = 100
+
+// displayName is the issuer's name from its metadata's display entries
+// (the first with a name), cleaned for showing: printable characters only,
+// at most maxIssuerName of them.
+func displayName(ds []oid4vci.Display) string {
+	for _, d := range ds {
+		name := strings.Join(strings.FieldsFunc(d.Name, func(r rune) bool {
+			return unicode.IsSpace(r) || !unicode.IsPrint(r)
+		}), " ")
+		if name == "" {
+			continue
+		}
+		if r := []rune(name); len(r) > maxIssuerName {
+			name = string(r[:maxIssuerName-1]) + "…"
+		}
+		return name
+	}
+	return ""
 }

@@ -50,7 +50,12 @@ type Credential struct {
 	// Title is the type's short human title, e.g. "Residency".
 	Title string `json:"title"`
 	// Issuer is the issuer's DID.
-	Issuer     string         `json:"issuer"`
+	Issuer string `json:"issuer"`
+	// IssuerName is the name the issuer gives itself in its OpenID4VCI
+	// metadata (e.g. "City of Springfield"), for display; empty for a
+	// credential imported from a file from an issuer the wallet has not
+	// received from. It is the issuer's own claim: verifiers trust the DID.
+	IssuerName string         `json:"issuerName,omitempty"`
 	IssuedAt   time.Time      `json:"issuedAt,omitzero"`
 	ValidUntil time.Time      `json:"validUntil,omitzero"`
 	Claims     map[string]any `json:"claims"`

@@ -60,7 +60,11 @@ func Handler(api issuer.API, opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	oid := oid4vci.NewHandler(api, oid4vci.Options{})
+	var name string
+	if n, ok := api.(interface{ CityName() string }); ok {
+		name = n.CityName() // the wallet shows it as the credentials' issuer
+	}
+	oid := oid4vci.NewHandler(api, oid4vci.Options{IssuerName: name})
 
 	mux := http.NewServeMux()
 	mux.Handle("/.well-known/", oid)

@@ -33,6 +33,19 @@ func registerTranslations() {
 	})
 }
 
+// issuerName names the issuer of c for the resident: the name it gave
+// itself when the wallet received from it, or the end of its DID.
+func issuerName(c wallet.Credential) string {
+	if c.IssuerName != "" {
+		return c.IssuerName
+	}
+	id := c.Issuer
+	if r := []rune(id); len(r) > 16 {
+		id = "…" + string(r[len(r)-8:])
+	}
+	return lang.L("an issuer without a name ({{.ID}})", map[string]any{"ID": id})
+}
+
 // uiLanguage is the BCP 47 tag of the language the screens are in: the
 // one Fyne picked from the system's locales among the shipped translations.
 func uiLanguage() string { return lang.X("language.tag", "en") }

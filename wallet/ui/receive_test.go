@@ -42,6 +42,7 @@ func TestReceiveFromIssuer(t *testing.T) {
 	enter(entry(t, u, "e.g. 493021"), o.TxCode)
 	wantText(t, u, "Received: Age over")
 	wantText(t, u, "Valid until")
+	wantText(t, u, "Issued by "+svc.CityName()) // the name in the issuer's metadata
 	fits(t, u, "list after receiving")
 	list, err := u.Wallet().List()
 	if err != nil || len(list) != 1 || list[0].Type != "AgeOverCredential" {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/cityid/cityid/credential/qrcode"
@@ -57,9 +58,7 @@ func (u *UI) ShowList() {
 			badge.TextStyle = fyne.TextStyle{Bold: true}
 			row.Add(badge)
 		}
-		issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": c.Issuer}))
-		issuer.Wrapping = fyne.TextWrapBreak
-		row.Add(issuer)
+		row.Add(wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": issuerName(c)})))
 		row.Add(wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})))
 		open := newButton(lang.L("Open"), func() { u.ShowDetail(c.ID) })
 		if first == nil {
@@ -101,14 +100,17 @@ func (u *UI) ShowDetail(id string) {
 		}
 		addRow(claimLabel(c.Type, name), claimValue(c.Claims[name]))
 	}
-	issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": c.Issuer}))
-	issuer.Wrapping = fyne.TextWrapBreak
+	issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": issuerName(c)}))
+	issuerID := wrapped(lang.L("Issuer's identifier: {{.DID}}", map[string]any{"DID": c.Issuer}))
+	issuerID.Wrapping = fyne.TextWrapBreak
+	issuerID.SizeName = theme.SizeNameCaptionText
 	back := newButton(lang.L("Back"), u.ShowList)
 	showQR := newButton(lang.L("Show as QR code"), func() { u.ShowPicker(c.ID) })
 	showQR.Importance = widget.HighImportance
 	body := container.NewVBox(form, widget.NewSeparator(), issuer,
 		wrapped(lang.L("Issued on {{.Date}}", map[string]any{"Date": formatDate(c.IssuedAt)})),
-		wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})))
+		wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})),
+		issuerID)
 	if !slices.Contains(c.Forms, wallet.FormatQR) {
 		showQR.Disable()
 		body.Add(wrapped(lang.L("This credential cannot be shown as a QR code: the wallet does not hold its QR form.")))
