@@ -12,7 +12,7 @@
 // Every credential, the holder's private key and every history event is
 // sealed with XChaCha20-Poly1305 under a random data key, with the row's
 // name as additional data; the data key is sealed under a key derived from
-// the PIN with Argon2id (64 MiB, 3 passes, 2 lanes, random 16-byte salt; the
+// the PIN with Argon2id (19 MiB, 2 passes, 1 lane, random 16-byte salt; the
 // parameters are stored with it). The file holds no claim, key, DID or
 // verifier name in the clear: only random entry ids, the Argon2id
 // parameters and the wrong-PIN counter.
@@ -22,7 +22,7 @@
 // the next one: 1 s, then 2 s, 4 s, ... up to [MaxDelay] (15 min); the
 // counter is in the file, so restarting the app does not reset it. A PIN of
 // 6 digits cannot stop someone who copies the file and tries every PIN
-// against Argon2id offline (10^6 tries of about a tenth of a second each);
+// against Argon2id offline (10^6 tries of a few hundredths of a second each);
 // the delay protects the running app. Residents who need more choose a
 // longer PIN or passphrase.
 //

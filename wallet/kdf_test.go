@@ -36,8 +36,8 @@ func TestDefaultParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Time != 3 || p.MemoryKiB != 64<<10 || p.Threads != 2 || len(p.Salt) != 16 {
-		t.Fatalf("a new wallet stores %s, want Argon2id t=3 m=64MiB p=2 with a 16-byte salt", raw)
+	if p.Time != 2 || p.MemoryKiB != 19<<10 || p.Threads != 1 || len(p.Salt) != 16 {
+		t.Fatalf("a new wallet stores %s, want Argon2id t=2 m=19MiB p=1 with a 16-byte salt", raw)
 	}
 	w, err = Open(dir, "482916", Options{})
 	if err != nil {

@@ -16,9 +16,17 @@ import (
 	"github.com/cityid/cityid/wallet"
 )
 
+// listPage is how many credentials the list shows at first, and how many
+// more each "Show more" adds: residents hold a handful, but a list of
+// hundreds must not cost a cheap phone its memory or a second of start.
+const listPage = 20
+
 // ShowList shows the credentials held: title, issuer, validity and an
-// EXPIRED badge, each with a button that opens it.
-func (u *UI) ShowList() {
+// EXPIRED badge, each with a button that opens it; with more than a page
+// of them, a search field and "Show more".
+func (u *UI) ShowList() { u.showList("", listPage) }
+
+func (u *UI) showList(query string, limit int) {
 	if u.w == nil {
 		u.ShowUnlock()
 		return
@@ -36,18 +44,39 @@ func (u *UI) ShowList() {
 		body.Add(n)
 		u.notice = ""
 	}
-	list, err := u.w.List()
+	all, err := u.w.List()
 	if err != nil {
 		m := message(widget.DangerImportance)
 		say(m, lang.L("The credentials could not be read: {{.Error}}", map[string]any{"Error": err.Error()}))
 		body.Add(m)
-	} else if len(list) == 0 {
+	} else if len(all) == 0 {
 		body.Add(wrapped(lang.L("No credentials yet. A clerk at a city counter can give you one: choose “Receive a credential”.")))
 	}
-	now := u.opts.Clock()
 	var first fyne.Focusable
-	for _, c := range list {
-		c := c
+	if len(all) > listPage || query != "" {
+		search := widget.NewEntry()
+		search.SetPlaceHolder(lang.L("Search your credentials"))
+		search.SetText(query)
+		search.OnSubmitted = func(q string) { u.showList(strings.TrimSpace(q), listPage) }
+		body.Add(container.NewBorder(nil, nil, nil, newButton(lang.L("Search"), func() { search.OnSubmitted(search.Text) }), search))
+		if query != "" {
+			first = search
+		}
+	}
+	list := matching(all, query)
+	if query != "" {
+		body.Add(wrapped(lang.L("{{.Count}} of {{.Total}} credentials match “{{.Query}}”.",
+			map[string]any{"Count": len(list), "Total": len(all), "Query": query})))
+	}
+	now := u.opts.Clock()
+	for i, c := range list {
+		if i == limit {
+			more := newButton(lang.L("Show more ({{.Count}} more)", map[string]any{"Count": len(list) - limit}), func() {
+				u.showList(query, limit+listPage)
+			})
+			body.Add(more)
+			break
+		}
 		title := widget.NewLabel(typeTitle(c))
 		title.TextStyle = fyne.TextStyle{Bold: true}
 		title.Wrapping = fyne.TextWrapWord
@@ -61,8 +90,8 @@ func (u *UI) ShowList() {
 		row.Add(wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": issuerName(c)})))
 		row.Add(wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})))
 		open := newButton(lang.L("Open"), func() { u.ShowDetail(c.ID) })
-		if first == nil {
-			first = open
+		if first == nil || (i == limit-listPage && limit > listPage) {
+			first = open // after "Show more": the first of the new ones
 		}
 		row.Add(container.NewHBox(open))
 		body.Add(widget.NewSeparator())
@@ -72,6 +101,31 @@ func (u *UI) ShowList() {
 		first = receive
 	}
 	u.show(lang.L("Your credentials ({{.Profile}})", map[string]any{"Profile": u.profile}), body, first, nil)
+}
+
+// matching is the credentials whose title, issuer or claim values contain
+// every word of query, ignoring case; all of them for an empty query.
+func matching(all []wallet.Credential, query string) []wallet.Credential {
+	words := strings.Fields(strings.ToLower(query))
+	if len(words) == 0 {
+		return all
+	}
+	var out []wallet.Credential
+	for _, c := range all {
+		parts := []string{typeTitle(c), c.Title, c.Type, issuerName(c)}
+		for _, n := range claimNames(c) {
+			parts = append(parts, claimLabel(c.Type, n), shortValueOf(c.Type, n, c.Claims[n]))
+		}
+		text := strings.ToLower(strings.Join(parts, "\n"))
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(text, w)
+		}
+		if ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // ShowDetail shows one credential with every claim under its label.

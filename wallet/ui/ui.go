@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -242,6 +243,9 @@ func (u *UI) unlock(p wallet.Profile, pin *widget.Entry, msg *widget.Label, butt
 	button.Disable()
 	u.async(func() {
 		w, err := u.opts.Open(p.Dir, text)
+		// Give Argon2id's working memory back to the system now rather
+		// than when the runtime gets round to it: a cheap phone's memory.
+		debug.FreeOSMemory()
 		fyne.Do(func() {
 			button.Enable()
 			if err != nil {

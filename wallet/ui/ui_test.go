@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -240,4 +241,52 @@ func TestReceiveErrors(t *testing.T) {
 	}
 	test.Tap(button(t, u, "Back"))
 	wantText(t, u, "No credentials yet")
+}
+
+// TestLongList: with more credentials than a page, the list shows a page,
+// "Show more" adds the next, and the search narrows them by claim value.
+func TestLongList(t *testing.T) {
+	clock := &fakeClock{t: start}
+	u := newTestUI(t, t.TempDir(), phoneSize, clock)
+	test.Type(entry(t, u, "Your name or a nickname"), "ana")
+	entry(t, u, "PIN").SetText(testPIN)
+	enter(entry(t, u, "PIN again"), testPIN)
+	iss := newTestIssuer(t)
+	for i := range 45 {
+		program := fmt.Sprintf("Program %02d", i)
+		iss.give(t, u.Wallet(), "ServiceEligibilityCredential", map[string]any{
+			"program": fmt.Sprintf("p%02d", i), "programName": program,
+			"eligibleFrom": "2026-11-01", "eligibleUntil": "2027-10-31",
+		}, clock.Now())
+	}
+	u.ShowList()
+	count := func() int {
+		n := 0
+		for _, o := range objects(u) {
+			if b, ok := o.(*spaceButton); ok && b.Text == "Open" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count(); n != listPage {
+		t.Fatalf("the first page shows %d credentials, want %d", n, listPage)
+	}
+	test.Tap(button(t, u, "Show more (25 more)"))
+	if n := count(); n != 2*listPage {
+		t.Fatalf("after Show more: %d credentials, want %d", n, 2*listPage)
+	}
+	test.Tap(button(t, u, "Show more (5 more)"))
+	if n := count(); n != 45 {
+		t.Fatalf("after Show more twice: %d credentials, want 45", n)
+	}
+	noText(t, u, "Show more")
+	reachable(t, u, "long list")
+	enter(entry(t, u, "Search your credentials"), "program 07")
+	wantText(t, u, "1 of 45 credentials match “program 07”.")
+	if n := count(); n != 1 {
+		t.Fatalf("the search shows %d credentials, want 1", n)
+	}
+	test.Tap(button(t, u, "Open"))
+	wantText(t, u, "Program 07")
 }
