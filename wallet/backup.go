@@ -418,7 +418,7 @@ func (p *backupPayload) check() error {
 		}
 		seen[r.ID] = true
 		for f := range r.Texts {
-			if !slices.Contains(supportedFormats, f) {
+			if !slices.Contains(heldFormats, f) {
 				return bad("credential %s has an unknown form %q", r.ID, f)
 			}
 		}

@@ -72,6 +72,8 @@ func (w *Wallet) checkForm(ctx context.Context, f Format, data []byte, wantType 
 		out.validUntil = unixClaim(tok.Payload["exp"])
 	case FormatQR:
 		return w.checkQR(data, wantType, hints)
+	case FormatPaper:
+		return w.checkPaper(data, hints)
 	default:
 		return nil, fmt.Errorf("wallet: %w: %q", ErrUnsupported, f)
 	}

@@ -12,11 +12,15 @@ import (
 	"unicode"
 
 	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/oid4vci"
 )
 
 // supportedFormats are the OpenID4VCI credential formats the wallet keeps.
 var supportedFormats = []Format{FormatSDJWT, FormatLDP, FormatQR}
+
+// heldFormats are the forms a wallet entry may hold: those, and paper.
+var heldFormats = append(slices.Clone(supportedFormats), FormatPaper)
 
 // offered is one configuration of an offer the wallet will receive.
 type offered struct {
@@ -186,7 +190,7 @@ func (w *Wallet) Import(data []byte) (Credential, error) {
 		return Credential{}, fmt.Errorf("wallet: %w: this is not a credential the wallet can keep (a W3C credential, an SD-JWT VC or a city QR text)", ErrUnsupported)
 	}
 	var hints qrHints
-	if f == FormatQR {
+	if f == FormatQR || f == FormatPaper {
 		if hints, err = w.heldHints(); err != nil {
 			return Credential{}, err
 		}
@@ -236,6 +240,9 @@ func detectForm(data []byte) Format {
 		return FormatSDJWT
 	}
 	if isQRText(data) {
+		if p, err := compact.ParseUnsafe(string(data)); err == nil && p.Form == compact.FormPaper {
+			return FormatPaper
+		}
 		return FormatQR
 	}
 	return ""
@@ -287,7 +294,7 @@ func (w *Wallet) store(ctx context.Context, forms []*form, source, issuerName st
 				Claims: f.claims}, Source: source, ReceivedAt: now, Texts: map[Format]string{}}
 		}
 		if r.IssuerName == "" {
-			r.IssuerName = cmp.Or(issuerName, names[f.issuer])
+			r.IssuerName = cmp.Or(issuerName, names[f.issuer], w.bundleName(f.issuer))
 		}
 		if _, seen := byKey[key]; !seen {
 			byKey[key] = r

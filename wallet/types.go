@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/credential/trust"
 )
 
 // Format names a form a credential is held in.
@@ -21,11 +22,15 @@ const (
 	FormatLDP Format = credential.FormatLDP
 	// FormatQR is cityid's compact form, shown as one QR code offline.
 	FormatQR Format = "cityid-qr"
+	// FormatPaper is the code printed on a paper credential (cityid's
+	// compact form without holder binding), scanned or typed into the
+	// wallet: it shows every printed claim and is bound to no one.
+	FormatPaper Format = "cityid-paper"
 )
 
 // formOrder is the order in which forms are listed and preferred as the
 // source of an entry's claims and dates.
-var formOrder = []Format{FormatLDP, FormatSDJWT, FormatQR}
+var formOrder = []Format{FormatLDP, FormatSDJWT, FormatQR, FormatPaper}
 
 func formName(f Format) string {
 	switch f {
@@ -35,6 +40,8 @@ func formName(f Format) string {
 		return "W3C"
 	case FormatQR:
 		return "QR"
+	case FormatPaper:
+		return "paper"
 	}
 	return string(f)
 }
@@ -98,6 +105,11 @@ type Options struct {
 	// Sleep waits before a PIN is checked after earlier wrong PINs; nil
 	// means time.Sleep. A user interface can show a countdown in it.
 	Sleep func(time.Duration)
+	// Trust is the city's trust bundle, opened against its pinned root
+	// (trust.Open), if the app was given one. Import uses its issuers'
+	// keys to check paper credentials from issuers the wallet holds
+	// nothing from yet. Nil: only the issuers of credentials held.
+	Trust *trust.Bundle
 }
 
 func (o Options) withDefaults() Options {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,7 +30,10 @@ commands:
                                              print a QR presentation revealing only those claims
   present --form sd-jwt --credential ID --disclose CLAIM,... --audience AUD --challenge NONCE
                                              print an SD-JWT presentation for an online verifier
-  import FILE                                add a credential file (W3C JSON, SD-JWT or QR text)
+  import FILE [--trust BUNDLE --trust-root DID]
+                                             add a credential file (W3C JSON, SD-JWT, QR text), a paper
+                                             credential's code, or a PNG/JPEG picture of a QR code
+  present --credential ID --form paper       print a paper credential's code, as printed
   delete --credential ID                     delete a credential
   history [--clear]                          list the presentations made (JSON), or clear them
   backup --out FILE [--history]              write an encrypted backup (passphrase: CITYID_BACKUP_PASSPHRASE,
@@ -249,13 +253,13 @@ func walletList(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func walletPresent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs, dir := newWalletFlags("present", stderr, "present --dir DIR --credential ID --disclose CLAIM,CLAIM [--challenge C] [--verifier NAME] [--png FILE] [--form qr|sd-jwt --audience AUD]")
+	fs, dir := newWalletFlags("present", stderr, "present --dir DIR --credential ID --disclose CLAIM,CLAIM [--challenge C] [--verifier NAME] [--png FILE] [--form qr|sd-jwt --audience AUD]\n       present --dir DIR --credential ID --form paper [--verifier NAME] [--png FILE]")
 	id := fs.String("credential", "", "the credential's id (see cityid wallet list)")
 	disclose := fs.String("disclose", "", "the claims to reveal, separated by commas; nothing else is shown")
 	challenge := fs.String("challenge", "", "the challenge the kiosk shows (the nonce of an online verifier)")
 	verifierName := fs.String("verifier", "", "who the presentation is for, kept in the history (QR form)")
 	audience := fs.String("audience", "", "the online verifier's identifier (SD-JWT form)")
-	form := fs.String("form", "qr", "qr (a QR code, offline) or sd-jwt (an online verifier)")
+	form := fs.String("form", "qr", "qr (a QR code, offline), sd-jwt (an online verifier) or paper (a paper credential's code, every printed claim)")
 	pngFile := fs.String("png", "", "also write the QR code as a PNG image to this file (QR form)")
 	if _, code, ok := walletFlags(fs, args, dir, 0); !ok {
 		return code
@@ -270,11 +274,14 @@ func walletPresent(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	case *id == "":
 		fmt.Fprintln(stderr, "cityid wallet present: --credential is required (see cityid wallet list)")
 		return exitUsage
-	case len(claims) == 0:
+	case *form == "paper" && (len(claims) > 0 || *challenge != ""):
+		fmt.Fprintln(stderr, "cityid wallet present: a paper credential's code shows every printed claim and answers no challenge: leave out --disclose and --challenge")
+		return exitUsage
+	case *form != "paper" && len(claims) == 0:
 		fmt.Fprintln(stderr, "cityid wallet present: --disclose is required: choose the claims to show, e.g. --disclose residentOf")
 		return exitUsage
-	case *form != "qr" && *form != "sd-jwt":
-		fmt.Fprintf(stderr, "cityid wallet present: --form %q: use qr or sd-jwt\n", *form)
+	case *form != "qr" && *form != "sd-jwt" && *form != "paper":
+		fmt.Fprintf(stderr, "cityid wallet present: --form %q: use qr, sd-jwt or paper\n", *form)
 		return exitUsage
 	case *form == "sd-jwt" && (*audience == "" || *challenge == ""):
 		fmt.Fprintln(stderr, "cityid wallet present: an SD-JWT presentation needs --audience and --challenge (the verifier's nonce)")
@@ -290,9 +297,12 @@ func walletPresent(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	defer w.Close()
 	var text string
 	var err error
-	if *form == "sd-jwt" {
+	switch *form {
+	case "sd-jwt":
 		text, err = w.PresentSDJWT(*id, claims, *audience, *challenge)
-	} else {
+	case "paper":
+		text, err = w.PresentPaper(*id, wallet.PresentOptions{Verifier: *verifierName})
+	default:
 		text, err = w.PresentQR(*id, claims, wallet.PresentOptions{Challenge: *challenge, Verifier: *verifierName})
 	}
 	if err != nil {
@@ -326,7 +336,9 @@ func writeQRPNG(path, text string) error {
 }
 
 func walletImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs, dir := newWalletFlags("import", stderr, "import --dir DIR FILE")
+	fs, dir := newWalletFlags("import", stderr, "import --dir DIR [--trust BUNDLE --trust-root DID] FILE\n\nFILE is a credential (W3C JSON, SD-JWT VC, QR text), the code of a paper credential, or a PNG/JPEG picture of a QR code.\nA paper credential from an issuer the wallet holds nothing from needs the city's trust bundle.")
+	bundlePath := fs.String("trust", "", "the city's trust bundle, to check paper credentials from issuers the wallet holds nothing from")
+	root := fs.String("trust-root", "", "the city's root DID the bundle must be signed by (required with --trust)")
 	pos, code, ok := walletFlags(fs, args, dir, 1)
 	if !ok {
 		return code
@@ -340,9 +352,33 @@ func walletImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cityid wallet import: cannot read %s: %v\n", pos[0], err)
 		return exitUsage
 	}
-	w, code := openWallet("import", *dir, stdin, stderr)
-	if w == nil {
-		return code
+	if isImage(data) {
+		text, err := qrcode.Decode(bytes.NewReader(data))
+		if err != nil {
+			fmt.Fprintf(stderr, "cityid wallet import: %s is a picture, but no QR code could be read from it: %v\n", pos[0], err)
+			return exitUsage
+		}
+		data = []byte(text)
+	}
+	opts := walletOptions(stderr)
+	if *bundlePath != "" {
+		if *root == "" {
+			fmt.Fprintln(stderr, "cityid wallet import: --trust needs --trust-root, the city's root DID")
+			return exitUsage
+		}
+		if opts.Trust, err = loadBundle(*bundlePath, *root, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "cityid wallet import: the trust bundle: %v\n", err)
+			return exitFailed
+		}
+	}
+	pin, err := readPIN(stdin, stderr, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "cityid wallet import: %v\n", err)
+		return exitUsage
+	}
+	w, err := wallet.Open(*dir, pin, opts)
+	if err != nil {
+		return walletErr(stderr, "import", err)
 	}
 	defer w.Close()
 	c, err := w.Import(data)
