@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,8 +48,14 @@ func (u *UI) saveFile(name string, done func(io.WriteCloser, error)) {
 // dialog) and calls done with the reader and a name to show; a nil
 // reader and nil error mean the resident cancelled.
 func (u *UI) openFile(done func(io.ReadCloser, string, error)) {
-	if u.opts.OpenBackup != nil {
-		r, err := u.opts.OpenBackup()
+	u.pickFile(u.opts.OpenBackup, nil, done)
+}
+
+// pickFile opens a file through custom, or else through Fyne's open dialog
+// showing the given extensions (all files when nil).
+func (u *UI) pickFile(custom func() (io.ReadCloser, error), exts []string, done func(io.ReadCloser, string, error)) {
+	if custom != nil {
+		r, err := custom()
 		name := ""
 		if f, ok := r.(interface{ Name() string }); ok && err == nil {
 			name = filepath.Base(f.Name())
@@ -56,13 +63,17 @@ func (u *UI) openFile(done func(io.ReadCloser, string, error)) {
 		done(r, name, err)
 		return
 	}
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if r == nil {
 			done(nil, "", err)
 			return
 		}
 		done(r, r.URI().Name(), err)
 	}, u.win)
+	if exts != nil {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	d.Show()
 }
 
 // writeTo writes data (or what write produces) to w and closes it.

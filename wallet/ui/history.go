@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"time"
@@ -12,7 +13,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/oid4vci"
+	"github.com/cityid/cityid/credential/qrcode"
 	"github.com/cityid/cityid/wallet"
 )
 
@@ -115,6 +118,10 @@ func (u *UI) ShowReceive() {
 			u.win.Canvas().Focus(offer)
 			return
 		}
+		if isCode(uri) {
+			u.importCode(uri, msg)
+			return
+		}
 		say(msg, "")
 		receive.Disable()
 		progress.Show()
@@ -149,14 +156,70 @@ func (u *UI) ShowReceive() {
 	}
 	receive.OnTapped = submit
 	code.OnSubmitted = func(string) { submit() }
+	info := message(widget.SuccessImportance)
+	picture := newButton(lang.L("Read a picture of the code…"), func() {
+		u.readPicture(func(text string) {
+			say(msg, "")
+			offer.SetText(text)
+			say(info, lang.L("The offer is read from the picture. Now enter the clerk's PIN."))
+			u.win.Canvas().Focus(code)
+		}, msg)
+	})
 	body := container.NewVBox(
-		wrapped(lang.L("At the counter, the clerk shows an offer and reads out a PIN. Paste or type the offer here, then enter that PIN.")),
-		widget.NewLabel(lang.L("Offer")), offer,
+		wrapped(lang.L("At the counter, the clerk shows an offer and reads out a PIN. Paste or type the offer here, or read a picture of it, then enter that PIN.")),
+		widget.NewLabel(lang.L("Offer")), offer, container.NewHBox(picture),
 		widget.NewLabel(lang.L("Clerk's PIN")), code,
-		progress, msg,
+		progress, info, msg,
 		container.NewHBox(receive, back),
+		widget.NewSeparator(),
+		wrapped(lang.L("Have a paper credential? Read a picture of its code, or paste the code in the offer field: the wallet keeps it.")),
 	)
 	u.show(lang.L("Receive a credential"), body, offer, u.ShowList)
+}
+
+// maxPicture bounds the picture file read for a QR code.
+const maxPicture = 20 << 20
+
+// readPicture asks for a picture of a QR code and reads it: an offer goes
+// to offer, a credential's code (a paper credential) is kept at once;
+// anything else is explained in msg.
+func (u *UI) readPicture(offer func(string), msg *widget.Label) {
+	u.pickFile(u.opts.OpenPicture, []string{".png", ".jpg", ".jpeg", ".PNG", ".JPG", ".JPEG"}, func(r io.ReadCloser, _ string, err error) {
+		if r == nil {
+			if err != nil {
+				say(msg, lang.L("The picture could not be opened: {{.Error}}", map[string]any{"Error": err.Error()}))
+			}
+			return
+		}
+		defer r.Close()
+		text, err := qrcode.Decode(io.LimitReader(r, maxPicture))
+		switch {
+		case err != nil:
+			say(msg, lang.L("No QR code could be read from this picture. Take it again, closer, sharper and with the whole code in it."))
+		case strings.HasPrefix(text, "openid-credential-offer://"):
+			offer(text)
+		case isCode(text):
+			u.importCode(text, msg)
+		default:
+			say(msg, lang.L("This picture holds a QR code, but not a credential offer or a credential."))
+		}
+	})
+}
+
+// isCode reports whether text is a city credential's code (cityid's compact
+// QR form), as printed on a paper credential.
+func isCode(text string) bool { return compact.Detect(strings.TrimSpace(text)) }
+
+// importCode keeps a credential's code (a paper credential) in the wallet
+// and shows the list, or says in msg why it was refused.
+func (u *UI) importCode(text string, msg *widget.Label) {
+	c, err := u.w.Import([]byte(text))
+	if err != nil {
+		say(msg, receiveError(err))
+		return
+	}
+	u.notice = lang.L("Added: {{.Title}}", map[string]any{"Title": typeTitle(c)})
+	u.ShowList()
 }
 
 // receiveError says in plain words why receiving failed.

@@ -165,7 +165,15 @@ func (u *UI) ShowDetail(id string) {
 		wrapped(lang.L("Issued on {{.Date}}", map[string]any{"Date": formatDate(c.IssuedAt)})),
 		wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})),
 		issuerID)
-	if !slices.Contains(c.Forms, wallet.FormatQR) {
+	switch {
+	case slices.Contains(c.Forms, wallet.FormatQR):
+	case slices.Contains(c.Forms, wallet.FormatPaper):
+		// A paper credential's code: shown whole, as the paper is.
+		showQR.OnTapped = func() { u.showPaper(c) }
+		note := wrapped(lang.L("This is the code of your paper credential. It shows everything printed on the paper and is not tied to this phone, so the person checking it compares the name with you. At a city counter you can have it issued to this wallet instead."))
+		note.Importance = widget.WarningImportance
+		body.Add(note)
+	default:
 		showQR.Disable()
 		body.Add(wrapped(lang.L("This credential cannot be shown as a QR code: the wallet does not hold its QR form.")))
 	}
@@ -270,6 +278,23 @@ func (u *UI) ShowPicker(id string) {
 		focus = checks[0]
 	}
 	u.show(lang.L("Show {{.Title}}", map[string]any{"Title": typeTitle(c)}), body, focus, back)
+}
+
+// showPaper shows the code of a paper credential full screen and records
+// the showing in the history.
+func (u *UI) showPaper(c wallet.Credential) {
+	text, err := u.w.PresentPaper(c.ID, wallet.PresentOptions{})
+	if err == nil {
+		labels := make([]string, 0, len(c.Claims))
+		for _, n := range claimNames(c) {
+			labels = append(labels, claimLabel(c.Type, n))
+		}
+		err = u.ShowQR(text, labels, func() { u.ShowDetail(c.ID) })
+	}
+	if err != nil {
+		u.notice = lang.L("The QR code could not be made: {{.Error}}", map[string]any{"Error": err.Error()})
+		u.ShowList()
+	}
 }
 
 // shortValueOf is the value of claim (of type typeName) on one line, for

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/wallet"
 )
 
@@ -43,6 +44,15 @@ type Options struct {
 	// OpenBackup opens the backup file to restore; nil means Fyne's
 	// file-open dialog. A nil reader with a nil error means cancelled.
 	OpenBackup func() (io.ReadCloser, error)
+	// OpenPicture opens a picture (PNG or JPEG) of a QR code: the clerk's
+	// offer or a paper credential; nil means Fyne's file-open dialog,
+	// which on a phone offers the photos. Nil reader and error: cancelled.
+	OpenPicture func() (io.ReadCloser, error)
+	// Trust is the city's trust bundle, opened against its pinned root, if
+	// the app has one: wallets check paper credentials from the city's
+	// issuers with it (wallet.Options.Trust). Used by the default Open,
+	// Create and Restore.
+	Trust *trust.Bundle
 	// CounterURL, if set, is a page listing the city's service counters,
 	// linked from the restore screen for residents who lost everything.
 	CounterURL *url.URL
@@ -79,19 +89,19 @@ func New(a fyne.App, w fyne.Window, opts Options) *UI {
 	if opts.Open == nil {
 		clock := opts.Clock
 		opts.Open = func(dir, pin string) (*wallet.Wallet, error) {
-			return wallet.Open(dir, pin, wallet.Options{Clock: clock})
+			return wallet.Open(dir, pin, wallet.Options{Clock: clock, Trust: opts.Trust})
 		}
 	}
 	if opts.Create == nil {
 		clock := opts.Clock
 		opts.Create = func(dir, pin string) (*wallet.Wallet, error) {
-			return wallet.Create(dir, pin, wallet.Options{Clock: clock})
+			return wallet.Create(dir, pin, wallet.Options{Clock: clock, Trust: opts.Trust})
 		}
 	}
 	if opts.Restore == nil {
 		clock := opts.Clock
 		opts.Restore = func(dir string, r io.Reader, passphrase, pin string) (*wallet.Wallet, error) {
-			return wallet.Restore(dir, r, passphrase, pin, wallet.Options{Clock: clock})
+			return wallet.Restore(dir, r, passphrase, pin, wallet.Options{Clock: clock, Trust: opts.Trust})
 		}
 	}
 	u := &UI{app: a, win: w, opts: opts, async: func(f func()) { go f() }}
