@@ -27,6 +27,13 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
+	if *out != "-" {
+		// Refuse an unusable destination before minutes of measuring.
+		if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "cityid bench: cannot write %s: its directory %s does not exist\n", *out, filepath.Dir(*out))
+			return exitUsage
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	progress := stdout

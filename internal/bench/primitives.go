@@ -247,5 +247,3 @@ func (s *suite) compactRows(sec *Section, row func(string, timing, float64, stri
 	row("verify compact QR presentation (no status check)", t, 2*s.verifyFloor, "two verifies", s.ariesVerify, nil)
 	return nil
 }
-
-
