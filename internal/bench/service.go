@@ -2,11 +2,13 @@ package bench
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,8 +86,20 @@ func (s *suite) verifierSection(ctx context.Context) error {
 		}
 		return nil
 	}
-	floor2 := 2 * s.verifyFloor
-	s.add(sec, "two raw Ed25519 verifications (floor, from the first table)", formatNs(floor2), "0", "1", "", "", "")
+	// The floor again, right before: the machine's load drifts.
+	msg := []byte("a holder-bound presentation: two signatures")
+	sig1, sig2 := ed25519.Sign(s.issuer.priv, msg), ed25519.Sign(hold.priv, msg)
+	fl, err := s.time("two raw Ed25519 verifications", bench{op: func(int) error {
+		if !ed25519.Verify(s.issuer.pub, msg, sig1) || !ed25519.Verify(hold.pub, msg, sig2) {
+			return errWrong("the floor's signatures did not verify")
+		}
+		return nil
+	}})
+	if err != nil {
+		return err
+	}
+	floor2 := fl.Ns
+	s.add(sec, "two raw Ed25519 verifications (floor)", formatNs(floor2), allocs(fl), "1", "", "", "")
 
 	// The holder-bound QR presentation, each one new.
 	vQR, err := newVerifier(func(p *verifier.Policy) { p.RequireHolderBinding, p.Challenge = true, "K7Q2" })
@@ -187,35 +201,50 @@ func (s *suite) issuance(ctx context.Context) error {
 		if _, err := svc.Issue(ctx, actor, req); err != nil {
 			return err
 		}
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		var firstErr error
-		var once sync.Once
-		start := time.Now()
-		for range callers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for next.Add(1) <= int64(n) {
-					if _, err := svc.Issue(ctx, actor, req); err != nil {
-						once.Do(func() { firstErr = err })
-						return
-					}
-				}
-			}()
+		var times []time.Duration
+		for range s.reps {
+			d, err := issueConcurrently(ctx, svc, req, n, callers)
+			if err != nil {
+				return fmt.Errorf("issuing %s: %w", f, err)
+			}
+			times = append(times, d)
 		}
-		wg.Wait()
-		elapsed := time.Since(start)
-		if firstErr != nil {
-			return fmt.Errorf("issuing %s: %w", f, firstErr)
-		}
+		slices.Sort(times)
+		elapsed := times[len(times)/2]
 		rate := float64(n) / elapsed.Seconds()
 		goal, verdict := s.target(sec, Target{Name: fmt.Sprintf("durable issuance, %s (issue #3)", f),
 			Goal: "≥ 3 000 credentials/s", Measured: fmt.Sprintf("%.0f /s", rate), Met: rate >= 3000})
 		s.add(sec, string(f)+formatNote(f), fmt.Sprint(n), fmt.Sprint(callers),
 			fmt.Sprintf("%.2f", elapsed.Seconds()), fmt.Sprintf("%.0f", rate), goal, verdict)
 	}
+	if s.reps > 1 {
+		s.note(sec, "each format was issued %d times over (%d credentials each time); the row is the run with the median time", s.reps, n)
+	}
 	return nil
+}
+
+// issueConcurrently issues n credentials from callers goroutines and
+// returns how long it took.
+func issueConcurrently(ctx context.Context, svc *issuer.Service, req issuer.IssueRequest, n, callers int) (time.Duration, error) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr error
+	var once sync.Once
+	start := time.Now()
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				if _, err := svc.Issue(ctx, actor, req); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return time.Since(start), firstErr
 }
 
 func formatNote(f issuer.Format) string {
