@@ -42,7 +42,7 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	rep, err := bench.Run(ctx, bench.Options{
 		Quick: *quick, SkipGUI: *skipGUI, Progress: progress,
-		Command: strings.TrimSpace("go run ./cmd/cityid bench " + strings.Join(args, " ")),
+		Command: strings.TrimSpace(invokedAs() + " bench " + strings.Join(args, " ")),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "cityid bench: %v\n", err)
@@ -61,6 +61,17 @@ func runBench(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", *out)
 	return exitOK
+}
+
+// invokedAs is how this command was started, for the report: "go run
+// ./cmd/cityid" when go run built it into its temporary directory, else the
+// program's name.
+func invokedAs() string {
+	exe := os.Args[0]
+	if strings.Contains(exe, "go-build") {
+		return "go run ./cmd/cityid"
+	}
+	return filepath.Base(exe)
 }
 
 // writeReport writes the report next to path and renames it into place, so

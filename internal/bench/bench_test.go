@@ -130,3 +130,41 @@ func TestHelpers(t *testing.T) {
 		t.Errorf("writeTable:\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestParseGUIRuns(t *testing.T) {
+	g, err := parseGUIRuns("1 649 237 139 95 200\n2 570 238 135 96 200\n", 200, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if median(g.ms) != 609.5 || maxOf(g.rss) != 238 || g.anon[1] != 135 || g.file[0] != 95 {
+		t.Errorf("parsed %+v", g)
+	}
+	for _, bad := range []struct{ out, why string }{
+		{"1 649 237 139 95 199\n", "listed 199 credentials, not 200"},
+		{"1 649 237 139 95 200\n", "reported 1 of 2 runs"},
+		{"1 649 237 139 95 200\nXvfb failed\n", "does not have six numbers"},
+		{"1 649 -237 139 95 200\n2 1 1 1 1 200", `"-237" where a number belongs`},
+		{"", "does not have six numbers"},
+	} {
+		if _, err := parseGUIRuns(bad.out, 200, 2); err == nil || !strings.Contains(err.Error(), bad.why) {
+			t.Errorf("parseGUIRuns(%q) = %v, want an error saying %q", bad.out, err, bad.why)
+		}
+	}
+}
+
+// FuzzParseGUIRuns: whatever the wallet process printed, the parser answers
+// with figures for exactly the runs asked or an error, and never panics.
+func FuzzParseGUIRuns(f *testing.F) {
+	f.Add("1 649 237 139 95 200\n2 570 238 135 96 200\n", 2)
+	f.Add("1 0 0 0 0 200", 1)
+	f.Add("x", 3)
+	f.Fuzz(func(t *testing.T, out string, runs int) {
+		g, err := parseGUIRuns(out, 200, runs)
+		if err != nil {
+			return
+		}
+		if len(g.ms) != runs || len(g.rss) != runs || len(g.anon) != runs || len(g.file) != runs {
+			t.Fatalf("%d runs asked, figures for %d", runs, len(g.ms))
+		}
+	})
+}

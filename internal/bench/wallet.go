@@ -174,25 +174,40 @@ func (s *suite) guiColdStart(ctx context.Context, profiles string, count, runs i
 	if err != nil {
 		return nil, fmt.Sprintf("the wallet window did not start under Xvfb: %v: %s", err, lastLine(stderr.String()))
 	}
+	g, err := parseGUIRuns(string(out), count, runs)
+	if err != nil {
+		return nil, fmt.Sprintf("%v (%s)", err, lastLine(stderr.String()))
+	}
+	return g, ""
+}
+
+// parseGUIRuns reads guiSession's output: one line a run of six numbers
+// (run, ms to the list, max RSS MB, anon MB, file MB, credentials listed).
+// Every run must be there and must have listed count credentials.
+func parseGUIRuns(out string, count, runs int) (*guiRuns, error) {
 	g := &guiRuns{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
 		if len(f) != 6 {
-			continue
+			return nil, fmt.Errorf("the window's measurement line %q does not have six numbers", line)
 		}
 		var v [6]float64
 		for i := range f {
-			v[i], _ = strconv.ParseFloat(f[i], 64)
+			n, err := strconv.ParseInt(f[i], 10, 64)
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("the window's measurement line %q has %q where a number belongs", line, f[i])
+			}
+			v[i] = float64(n)
 		}
 		if int(v[5]) != count {
-			return nil, fmt.Sprintf("the window listed %d credentials, not %d", int(v[5]), count)
+			return nil, fmt.Errorf("the window listed %d credentials, not %d", int(v[5]), count)
 		}
 		g.ms, g.rss, g.anon, g.file = append(g.ms, v[1]), append(g.rss, v[2]), append(g.anon, v[3]), append(g.file, v[4])
 	}
 	if len(g.ms) != runs {
-		return nil, fmt.Sprintf("the window reported %d of %d runs: %s", len(g.ms), runs, lastLine(stderr.String()))
+		return nil, fmt.Errorf("the window reported %d of %d runs", len(g.ms), runs)
 	}
-	return g, ""
+	return g, nil
 }
 
 // guiSession runs inside xvfb-run: $1 the wallet binary, $2 the profiles
