@@ -69,6 +69,16 @@ var samples = []sample{
 // cityID is the credential of the side-by-side tables.
 func cityID() sample { return samples[0] }
 
+// sampleNamed returns the sample called name.
+func sampleNamed(name string) sample {
+	for _, s := range samples {
+		if s.name == name {
+			return s
+		}
+	}
+	panic("bench: no sample called " + name)
+}
+
 // claimNames lists a sample's top-level claims (what a full presentation
 // discloses).
 func claimNames(claims map[string]any) []string {

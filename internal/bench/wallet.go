@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/wallet"
 )
 
@@ -104,18 +103,12 @@ func (s *suite) fillWallet(ctx context.Context, dir string, count int) error {
 	defer w.Close()
 	reqs := make([]issuer.IssueRequest, count)
 	for i := range reqs {
-		var smp sample
-		f := issuer.FormatLDP
+		smp, f := sampleNamed("residency, shelter"), issuer.FormatLDP
 		switch i % 3 {
 		case 0:
-			smp, f = samples[4], issuer.FormatSDJWT
-		case 1:
-			smp = samples[2]
-		default:
-			smp = samples[5]
-		}
-		if smp.typ != schemas.AgeOverCredential && f == issuer.FormatSDJWT {
-			return errors.New("fixture mix-up")
+			smp, f = sampleNamed("age over"), issuer.FormatSDJWT
+		case 2:
+			smp = sampleNamed("service eligibility")
 		}
 		reqs[i] = issuer.IssueRequest{Type: smp.typ, Subject: w.DID(), Claims: smp.claims, Format: f}
 	}
