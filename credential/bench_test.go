@@ -1,10 +1,13 @@
 package credential_test
 
 // One benchmark run puts every securing form beside the raw Ed25519 floor and
-// aries-framework-go's own LD verify of the same credential content, so the
-// ratios in BENCHMARKS.md come from a single `go test -bench` run:
+// aries-framework-go's own LD verify of the same credential content, for
+// profiling one form:
 //
 //	go test -run x -bench . -benchmem ./credential/
+//
+// BENCHMARKS.md is written by `go run ./cmd/cityid bench` (internal/bench),
+// which measures the same side by side with everything else.
 
 import (
 	"bytes"

@@ -34,6 +34,7 @@ func commands() []command {
 		{"issuer", "run the city's issuer service and manage what it issues", runIssuer},
 		{"kiosk", "check residents' codes at a counter (USB scanner or QR images)", runKiosk},
 		{"wallet", "hold credentials offline and present them (QR code, SD-JWT)", runWallet},
+		{"bench", "measure sign, verify, issuance, QR and wallet start; write BENCHMARKS.md", runBench},
 	}
 }
 
