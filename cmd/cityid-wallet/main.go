@@ -40,6 +40,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/wallet/ui"
 )
 
@@ -56,9 +57,10 @@ func main() {
 
 // config is what the flags say.
 type config struct {
-	profiles  string // the directory of profiles
-	pin       string // typed into the unlock screen when not empty
-	exitAfter bool   // quit once the list is shown
+	profiles  string        // the directory of profiles
+	pin       string        // typed into the unlock screen when not empty
+	exitAfter bool          // quit once the list is shown
+	trust     *trust.Bundle // the city's trust bundle, when given
 }
 
 // defaultProfiles is the profiles directory when --profiles is not given.
@@ -78,8 +80,10 @@ func parse(args []string, stderr io.Writer) (config, int, bool) {
 	profiles := fs.String("profiles", defaultProfiles(), "directory holding one subdirectory per profile")
 	pinEnv := fs.String("unlock-pin-env", "", "unlock the first profile with the PIN in this environment variable (for measurements)")
 	exitAfter := fs.Bool("exit-after-list", false, "with --unlock-pin-env: print when the credential list is shown, then quit")
+	bundle := fs.String("trust", "", "the city's trust bundle: lets the wallet check paper credentials from the city's issuers")
+	root := fs.String("trust-root", "", "the city's root DID that must have signed the bundle (required with --trust)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: cityid-wallet [--profiles DIR] [--unlock-pin-env VAR [--exit-after-list]]")
+		fmt.Fprintln(stderr, "usage: cityid-wallet [--profiles DIR] [--trust BUNDLE --trust-root DID] [--unlock-pin-env VAR [--exit-after-list]]")
 		fs.PrintDefaults()
 	}
 	fail := func(format string, a ...any) (config, int, bool) {
@@ -101,10 +105,22 @@ func parse(args []string, stderr io.Writer) (config, int, bool) {
 		return fail("--profiles DIR is required (no user configuration directory)")
 	case cfg.exitAfter && *pinEnv == "":
 		return fail("--exit-after-list needs --unlock-pin-env")
+	case *bundle != "" && *root == "":
+		return fail("--trust needs --trust-root, the city's root DID")
 	case *pinEnv != "":
 		cfg.pin = os.Getenv(*pinEnv)
 		if cfg.pin == "" {
 			return fail("--unlock-pin-env %s: the variable is empty or not set", *pinEnv)
+		}
+	}
+	if *bundle != "" {
+		data, err := os.ReadFile(*bundle)
+		if err == nil {
+			cfg.trust, err = trust.Open(data, *root, time.Now())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "cityid-wallet: the trust bundle: %v\n", err)
+			return config{}, 1, false
 		}
 	}
 	return cfg, 0, true
@@ -124,7 +140,7 @@ func run(args []string, stdout, stderr io.Writer, start time.Time) int {
 	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow("")
 	w.Resize(ui.DefaultSize)
-	u := ui.New(a, w, ui.Options{Root: cfg.profiles})
+	u := ui.New(a, w, ui.Options{Root: cfg.profiles, Trust: cfg.trust})
 	if cfg.pin != "" {
 		a.Lifecycle().SetOnStarted(func() {
 			if err := typePIN(w, cfg.pin); err != nil {

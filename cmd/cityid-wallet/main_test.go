@@ -20,6 +20,8 @@ func TestFlags(t *testing.T) {
 		{[]string{"--unlock-pin-env", "TEST_EMPTY_PIN"}, 2, "--unlock-pin-env TEST_EMPTY_PIN: the variable is empty or not set"},
 		{[]string{"--profiles", ""}, 2, "--profiles DIR is required"},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"--trust", "bundle.json"}, 2, "--trust needs --trust-root"},
+		{[]string{"--trust", "/no/such/bundle.json", "--trust-root", "did:key:z6Mk"}, 1, "the trust bundle: open /no/such/bundle.json"},
 		{[]string{"--no-such-flag"}, 2, "flag provided but not defined"},
 		{[]string{"-h"}, 0, "usage: cityid-wallet [--profiles DIR]"},
 	}
