@@ -37,7 +37,11 @@ func (u *UI) showList(query string, limit int) {
 	backup := newButton(lang.L("Back up"), u.ShowBackup)
 	settings := newButton(lang.L("Settings"), u.ShowSettings)
 	lock := newButton(lang.L("Lock"), u.Lock)
-	body := container.NewVBox(container.NewGridWrap(fyne.NewSize(180, receive.MinSize().Height), receive, history, backup, settings, lock))
+	cell := fyne.NewSize(180, receive.MinSize().Height)
+	for _, b := range []*spaceButton{receive, history, backup, settings, lock} {
+		cell.Width = max(cell.Width, b.MinSize().Width)
+	}
+	body := container.NewVBox(container.NewGridWrap(cell, receive, history, backup, settings, lock))
 	if u.notice != "" {
 		n := message(widget.SuccessImportance)
 		say(n, u.notice)
