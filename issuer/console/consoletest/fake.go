@@ -60,6 +60,7 @@ type Fake struct {
 	offers    []issuer.Offer
 	calls     []Call
 	nextIndex int
+	claims    map[string]map[string]any // by credential id, for PrintPaper
 }
 
 var _ issuer.API = (*Fake)(nil)
@@ -347,6 +348,10 @@ func (f *Fake) newRecordLocked(typ, subject string, format issuer.Format, reside
 	}
 	f.nextIndex++
 	f.records = append(f.records, rec)
+	if f.claims == nil {
+		f.claims = map[string]map[string]any{}
+	}
+	f.claims[id] = claims
 	return rec
 }
 
