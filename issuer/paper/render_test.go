@@ -32,12 +32,16 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		pc   *issuer.PaperCredential
 		opts paper.Options
 	}{
-		"nil":        {nil, paper.Options{}},
-		"no text":    {noText, paper.Options{}},
-		"no claims":  {empty, paper.Options{}},
-		"bad size":   {sample(), paper.Options{Size: "a5"}},
-		"bad lang":   {sample(), paper.Options{Lang: "fr"}},
-		"huge claim": {func() *issuer.PaperCredential { p := sample(); p.Claims["residentOf"] = strings.Repeat("Springfield ", 400); return p }(), paper.Options{}},
+		"nil":       {nil, paper.Options{}},
+		"no text":   {noText, paper.Options{}},
+		"no claims": {empty, paper.Options{}},
+		"bad size":  {sample(), paper.Options{Size: "a5"}},
+		"bad lang":  {sample(), paper.Options{Lang: "fr"}},
+		"huge claim": {func() *issuer.PaperCredential {
+			p := sample()
+			p.Claims["residentOf"] = strings.Repeat("Springfield ", 400)
+			return p
+		}(), paper.Options{}},
 	} {
 		if err := paper.Render(io.Discard, c.pc, c.opts); !errors.Is(err, paper.ErrInput) {
 			t.Errorf("%s: %v, want ErrInput", name, err)
