@@ -111,6 +111,9 @@ type Record struct {
 	// first (set by Get and Search). They share ID, StatusIndex, State and
 	// validity: revoking the credential revokes every form.
 	Forms []Format
+	// ClaimNames are the names of the credential's top-level claims,
+	// sorted (set by Get and Search): what a paper form may print.
+	ClaimNames []string
 }
 
 // Query filters Search.

@@ -346,6 +346,10 @@ func (f *Fake) newRecordLocked(typ, subject string, format issuer.Format, reside
 		ID: id, Type: typ, Subject: subject, Format: format, ResidentID: residentID,
 		StatusIndex: f.nextIndex, State: issuer.StateActive, IssuedAt: now, Credential: doc, Forms: []issuer.Format{format},
 	}
+	for k := range claims {
+		rec.ClaimNames = append(rec.ClaimNames, k)
+	}
+	slices.Sort(rec.ClaimNames)
 	f.nextIndex++
 	f.records = append(f.records, rec)
 	if f.claims == nil {
