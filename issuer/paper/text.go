@@ -51,16 +51,15 @@ type words struct {
 	yes, no       string
 	months        [12]string
 	dateFormat    func(d int, month string, y int) string
-	// types and claims translate schema titles; missing ones keep the
-	// schema's English title.
-	types  map[string]string
-	claims map[string]string
-	enums  map[string]string
+	// tag is the BCP 47 tag the schemas' titles are looked up in
+	// (schemas.LookupIn); enums translates enumeration values.
+	tag   string
+	enums map[string]string
 }
 
 var dictionary = map[Lang]*words{
 	English: {
-		language: "English", paper: "Paper credential", languageLabel: "Language",
+		tag: "en", language: "English", paper: "Paper credential", languageLabel: "Language",
 		validFrom: "Valid from", validUntil: "Valid until", noExpiry: "no end date",
 		issuedBy: "Issued by", credentialID: "Credential id", printedOn: "Printed on",
 		scan:          "Scan the code at any city counter or kiosk. It is checked offline.",
@@ -74,7 +73,7 @@ var dictionary = map[Lang]*words{
 		enums: map[string]string{"housed": "Housed", "noFixedAddress": "No fixed address", "shelter": "Shelter"},
 	},
 	Spanish: {
-		language: "español", paper: "Credencial en papel", languageLabel: "Idioma",
+		tag: "es", language: "español", paper: "Credencial en papel", languageLabel: "Idioma",
 		validFrom: "Válida desde", validUntil: "Válida hasta", noExpiry: "sin fecha de fin",
 		issuedBy: "Emitida por", credentialID: "Identificador de la credencial", printedOn: "Impresa el",
 		scan:          "Escanee el código en cualquier ventanilla o quiosco de la ciudad. Se comprueba sin conexión.",
@@ -84,20 +83,6 @@ var dictionary = map[Lang]*words{
 		months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
 		dateFormat: func(d int, m string, y int) string {
 			return strconv.Itoa(d) + " de " + m + " de " + strconv.Itoa(y)
-		},
-		types: map[string]string{
-			schemas.CityIDCredential:             "Identificación municipal",
-			schemas.ResidencyCredential:          "Residencia",
-			schemas.AgeOverCredential:            "Mayoría de edad",
-			schemas.ServiceEligibilityCredential: "Derecho a servicios",
-		},
-		claims: map[string]string{
-			"givenName": "Nombre", "familyName": "Apellidos", "birthDate": "Fecha de nacimiento",
-			"photoDigest": "Huella de la foto", "residentOf": "Residente de", "housingStatus": "Situación de vivienda",
-			"address": "Domicilio", "shelterName": "Albergue", "residentSince": "Residente desde",
-			"ageOver18": "Mayor de 18", "ageOver21": "Mayor de 21", "ageOver65": "Mayor de 65",
-			"program": "Código del programa", "programName": "Programa", "eligibleFrom": "Con derecho desde",
-			"eligibleUntil": "Con derecho hasta",
 		},
 		enums: map[string]string{"housed": "Con vivienda", "noFixedAddress": "Sin domicilio fijo", "shelter": "En albergue"},
 	},
@@ -110,10 +95,7 @@ func (w *words) date(t time.Time) string {
 
 // typeTitle is the credential type's title.
 func (w *words) typeTitle(name string) string {
-	if s, ok := w.types[name]; ok {
-		return s
-	}
-	if t, ok := schemas.Lookup(name); ok {
+	if t, ok := schemas.LookupIn(name, w.tag); ok {
 		return t.Title
 	}
 	return strings.TrimSuffix(name, "Credential")
@@ -129,18 +111,14 @@ type line struct {
 func (w *words) claimLines(typeName string, claims map[string]any) []line {
 	var out []line
 	done := map[string]bool{}
-	if t, ok := schemas.Lookup(typeName); ok {
+	if t, ok := schemas.LookupIn(typeName, w.tag); ok {
 		for _, c := range t.Claims {
 			v, ok := claims[c.Name]
 			if !ok {
 				continue
 			}
 			done[c.Name] = true
-			label := c.Title
-			if s, ok := w.claims[c.Name]; ok {
-				label = s
-			}
-			out = append(out, line{label, w.value(v, c.Fields)})
+			out = append(out, line{c.Title, w.value(v, c.Fields)})
 		}
 	}
 	var rest []string
