@@ -17,6 +17,9 @@ func TestPrintPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got, err := s.Get(ctx, rec.ID); err != nil || strings.Join(got.ClaimNames, ",") != "address,housingStatus,residentOf" {
+		t.Fatalf("Get: claim names %v, %v", got, err)
+	}
 	pc, err := s.PrintPaper(ctx, cli, rec.ID, []string{"residentOf", "housingStatus", "residentOf"})
 	if err != nil {
 		t.Fatal(err)
