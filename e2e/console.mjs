@@ -57,7 +57,13 @@ page.on('console', (m) => {
   if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageProblems.push(m.text());
 });
 page.on('pageerror', (e) => pageProblems.push(String(e)));
-page.on('requestfailed', (r) => pageProblems.push(`${r.url()}: ${r.failure() && r.failure().errorText}`));
+// A form answered with a file download ends its navigation as "aborted".
+const downloads = new Set();
+page.on('requestfailed', (r) => {
+  const why = r.failure() && r.failure().errorText;
+  if (downloads.has(r.url()) && why === 'net::ERR_ABORTED') return;
+  pageProblems.push(`${r.url()}: ${why}`);
+});
 page.on('response', (r) => {
   if (r.request().resourceType() !== 'document' && r.status() >= 400) pageProblems.push(`${r.url()}: status ${r.status()}`);
 });
@@ -197,6 +203,28 @@ try {
     check((await page.locator('.state').first().innerText()).trim() === 'active', 'the new credential is not active');
     check((await page.locator('pre.credential').innerText()).includes('ResidencyCredential'), 'the credential content is not shown');
     check(await page.getByRole('link', { name: 'Download the credential file' }).count() === 1, 'no download link');
+  });
+
+  await step('print it on paper with the keyboard only', async () => {
+    check(await page.getByRole('button', { name: 'Print on paper (PDF)', exact: true }).count() === 1, 'no "Print on paper" form');
+    await page.locator('#f-paper-claim-0').focus();
+    await page.keyboard.press('Space'); // untick the first claim (housingStatus)
+    check(!(await page.locator('#f-paper-claim-0').isChecked()), 'Space does not untick a claim');
+    await tabTo('f-paper-a4');
+    await page.keyboard.press('ArrowDown');
+    check(await page.locator('#f-paper-letter').isChecked(), 'the arrow key does not choose Letter');
+    await tabTo('f-lang-en');
+    await page.keyboard.press('ArrowDown');
+    check(await page.locator('#f-lang-es').isChecked(), 'the arrow key does not choose Spanish');
+    await page.keyboard.press('Tab');
+    downloads.add(base + credentialURL + '/paper');
+    const downloading = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    const download = await downloading;
+    check(/^paper-.*\.pdf$/.test(download.suggestedFilename()), `the download is named ${download.suggestedFilename()}`);
+    const file = path.join(outDir, 'paper.pdf');
+    await download.saveAs(file);
+    check(fs.readFileSync(file).subarray(0, 5).toString() === '%PDF-', 'the download is not a PDF');
   });
 
   await step('revoke it through the confirmation step', async () => {

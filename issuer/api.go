@@ -111,6 +111,9 @@ type Record struct {
 	// first (set by Get and Search). They share ID, StatusIndex, State and
 	// validity: revoking the credential revokes every form.
 	Forms []Format
+	// ClaimNames are the names of the credential's top-level claims,
+	// sorted (set by Get and Search): what a paper form may print.
+	ClaimNames []string
 }
 
 // Query filters Search.
@@ -218,6 +221,9 @@ type API interface {
 	Search(ctx context.Context, q Query) ([]Record, error)
 	Revoke(ctx context.Context, actor Actor, id string) error
 	Suspend(ctx context.Context, actor Actor, id string, suspended bool) error
+	// PrintPaper signs a paper form of a credential (chosen claims, no
+	// holder binding) for printing; see Service.PrintPaper.
+	PrintPaper(ctx context.Context, actor Actor, id string, claims []string) (*PaperCredential, error)
 	// Reissue revokes every active credential of the resident and makes one
 	// new offer per revoked credential type, for the resident's new wallet.
 	Reissue(ctx context.Context, actor Actor, residentID int64) ([]Offer, error)

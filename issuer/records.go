@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -89,17 +90,23 @@ func (s *Service) Resident(ctx context.Context, id int64) (*Resident, error) {
 }
 
 // recordCols are the columns scanRecord reads from credentials c: the
-// credential with its first form, then its later forms' formats.
+// credential with its first form, then its later forms' formats, then its
+// claims' names (never their values).
 const recordCols = `c.id, c.type, c.subject, c.format, c.resident_id, c.status_index, c.state, c.issued_at, c.valid_until, c.credential,
-	(SELECT group_concat(format, ' ') FROM (SELECT format FROM credential_forms f WHERE f.credential_id = c.id ORDER BY f.issued_at, f.rowid))`
+	(SELECT group_concat(format, ' ') FROM (SELECT format FROM credential_forms f WHERE f.credential_id = c.id ORDER BY f.issued_at, f.rowid)),
+	(SELECT group_concat(key, ' ') FROM json_each(c.claims))`
 
 func scanRecord(row interface{ Scan(...any) error }) (*Record, error) {
 	var r Record
 	var resident, validUntil sql.NullInt64
 	var issued int64
-	var later sql.NullString
-	if err := row.Scan(&r.ID, &r.Type, &r.Subject, &r.Format, &resident, &r.StatusIndex, &r.State, &issued, &validUntil, &r.Credential, &later); err != nil {
+	var later, claimNames sql.NullString
+	if err := row.Scan(&r.ID, &r.Type, &r.Subject, &r.Format, &resident, &r.StatusIndex, &r.State, &issued, &validUntil, &r.Credential, &later, &claimNames); err != nil {
 		return nil, err
+	}
+	if claimNames.String != "" {
+		r.ClaimNames = strings.Fields(claimNames.String)
+		sort.Strings(r.ClaimNames)
 	}
 	r.Forms = formsOf(r.Format, later)
 	r.ResidentID = resident.Int64

@@ -130,6 +130,7 @@ func (v *Verifier) verifyCompact(r *Result, text string) {
 		r.replayKey = ver.Digest
 		r.replayUntil = ver.PresentedAt.Add(v.p.MaxPresentationAge + 2*v.p.ClockSkew)
 	} else if ver.Paper {
+		r.Paper = true
 		r.Checks.HolderBinding = skip("a paper credential: check the holder's identity by other means (it carries no holder proof)")
 	}
 }
@@ -201,6 +202,6 @@ func (v *Verifier) checkReplay(r *Result) {
 	}
 	if at, seen := v.replays.check(r.replayKey, v.now(), r.replayUntil); seen {
 		r.Checks.HolderBinding = fail(ReasonReplayed, fmt.Sprintf("this code was already shown at %s: ask the resident to show a new one", at.Local().Format("15:04:05")))
-		r.finish(v.p.RequireHolderBinding)
+		r.finish(v.holderRequired(r))
 	}
 }

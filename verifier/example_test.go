@@ -71,3 +71,26 @@ func exampleRevoked() []byte {
 	w := newWorld(t)
 	return mustJSON(t, w.signLDP(t, w.issuer, w.residency(w.issuer.did, revokedIndex)))
 }
+
+// A counter that accepts paper for most credentials but wants the resident's
+// wallet for a city ID: the paper residency credential passes, flagged so
+// the clerk compares the printed name with the person.
+func Example_requireHolderBindingFor() {
+	bundleFile, rootDID, _ := exampleInputs()
+	bundle, _ := trust.Open(bundleFile, rootDID, now)
+	policy := verifier.DefaultPolicy(bundle)
+	policy.Clock = func() time.Time { return now }
+	policy.RequireHolderBindingFor = []string{"CityIDCredential"}
+	v, _ := verifier.New(policy)
+
+	res := v.Verify(context.Background(), examplePaper())
+	fmt.Println("verified:", res.Verified, "paper:", res.Paper, "no holder binding:", res.NoHolderBinding)
+	// Output:
+	// verified: true paper: true no holder binding: true
+}
+
+func examplePaper() []byte {
+	t := panicker{}
+	w := newWorld(t)
+	return []byte(w.compactCredential(t, w.issuer, 3, true))
+}

@@ -3,6 +3,7 @@ package verifier
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cityid/cityid/credential"
@@ -63,6 +64,13 @@ type Policy struct {
 	// RequireHolderBinding rejects a bare credential: the holder must prove
 	// possession of the key the credential was issued to.
 	RequireHolderBinding bool
+	// RequireHolderBindingFor requires holder binding for credentials of
+	// these types only (type names such as "CityIDCredential"): a paper
+	// credential or a code shown without its holder's proof of such a type
+	// is rejected with ReasonHolderProofMissing; other types are accepted
+	// without one and flagged (Result.NoHolderBinding), so the counter
+	// compares the printed name with the person.
+	RequireHolderBindingFor []string
 	// Challenge the presentation must carry (nonce / challenge), if any.
 	Challenge string
 	// ChallengeOptional accepts a holder-bound QR presentation made without
@@ -151,6 +159,11 @@ func (p *Policy) check() error {
 	for _, t := range p.TrustedIssuers {
 		if _, err := did.Parse(t.DID); err != nil {
 			return bad("trusted issuer %q: %v", t.DID, err)
+		}
+	}
+	for _, t := range p.RequireHolderBindingFor {
+		if t == "" || t == "VerifiableCredential" || strings.TrimSpace(t) != t {
+			return bad("RequireHolderBindingFor: %q is not a credential type name such as CityIDCredential", t)
 		}
 	}
 	if p.StaleStatus != StaleReject && p.StaleStatus != StaleWarn {

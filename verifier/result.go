@@ -101,6 +101,14 @@ type Result struct {
 	Subject  string            `json:"subject,omitempty"`
 	Checks   Checks            `json:"checks"`
 	Claims   map[string]any    `json:"claims"`
+	// Paper is true for a printed paper credential (cityid's compact form
+	// signed for paper: every claim in the clear, no holder key).
+	Paper bool `json:"paper,omitempty"`
+	// NoHolderBinding is true when the credential was checked without any
+	// proof that the person showing it is its holder (a paper credential,
+	// a bare credential, a copied code): the counter must compare the
+	// printed name with the person.
+	NoHolderBinding bool `json:"no_holder_binding,omitempty"`
 	// Failures lists every failed check with its reason code.
 	Failures []Failure `json:"failures,omitempty"`
 	// Warnings are facts a clerk should know that do not fail verification.

@@ -40,6 +40,7 @@ func New(p Policy) (*Verifier, error) {
 	p.Cryptosuites = append([]string(nil), p.Cryptosuites...)
 	p.JWTAlgorithms = append([]string(nil), p.JWTAlgorithms...)
 	p.TrustedIssuers = append([]TrustedIssuer(nil), p.TrustedIssuers...)
+	p.RequireHolderBindingFor = append([]string(nil), p.RequireHolderBindingFor...)
 	return &Verifier{p: p, resolver: did.NewResolver(p.PinnedWeb)}, nil
 }
 
@@ -50,7 +51,7 @@ func New(p Policy) (*Verifier, error) {
 func (v *Verifier) Verify(ctx context.Context, data []byte) *Result {
 	r := &Result{}
 	defer v.checkReplay(r)
-	defer r.finish(v.p.RequireHolderBinding)
+	defer v.finish(r)
 	r.Checks.HolderBinding = skip("no holder proof: the credential was shown on its own")
 	if err := ctx.Err(); err != nil {
 		r.Checks.Proof = fail(ReasonMalformed, "verification cancelled: "+err.Error())
@@ -88,6 +89,48 @@ func (v *Verifier) Verify(ctx context.Context, data []byte) *Result {
 		v.verifySDJWT(r, string(data))
 	}
 	return r
+}
+
+// holderRequired reports whether the policy requires holder binding for r:
+// for every credential, or for r's type.
+func (v *Verifier) holderRequired(r *Result) bool {
+	if v.p.RequireHolderBinding {
+		return true
+	}
+	for _, t := range r.Types {
+		if containsString(v.p.RequireHolderBindingFor, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// finish applies the holder binding policy and computes the verdict.
+func (v *Verifier) finish(r *Result) {
+	required := v.holderRequired(r)
+	if required && !v.p.RequireHolderBinding && r.Checks.HolderBinding.Outcome == Skipped {
+		what := "this code carries no holder proof"
+		if r.Paper {
+			what = "this is a paper credential, which carries no holder proof"
+		}
+		r.Checks.HolderBinding = fail(ReasonHolderProofMissing, fmt.Sprintf(
+			"this verifier requires the holder's proof for %s credentials, and %s: ask for a code made by the resident's wallet",
+			typeName(cityTypeOf(r.Types)), what))
+	}
+	hb := r.Checks.HolderBinding
+	r.NoHolderBinding = r.Checks.Proof.Outcome == OK &&
+		(hb.Outcome == Skipped || hb.Outcome == Failed && hb.Reason == ReasonHolderProofMissing)
+	r.finish(required)
+}
+
+// cityTypeOf is the credential's type other than VerifiableCredential.
+func cityTypeOf(types []string) string {
+	for _, t := range types {
+		if t != "VerifiableCredential" {
+			return t
+		}
+	}
+	return ""
 }
 
 // now is the policy's clock.

@@ -27,6 +27,8 @@ commands:
                                                                issue one credential and print it
   revoke   CREDENTIAL_ID                                       revoke a credential
   suspend  [--undo] CREDENTIAL_ID                              suspend (or lift the suspension of) a credential
+  print    CREDENTIAL_ID --out FILE.pdf [--claims a,b] [--paper a4|letter] [--lang en|es]
+                                                               print a paper credential (one-page PDF, QR code)
   bundle   [--out FILE]                                        write the signed trust bundle (stdout by default)
   batch    --type T --csv FILE [--format ldp|sd-jwt]           issue to many DIDs from a CSV file
   audit verify                                                 check the tamper-evident audit log
@@ -34,8 +36,12 @@ commands:
                                                                CITYID_STAFF_PASSWORD or standard input)`
 
 // publicURLFile keeps the URL `serve` was started with, so that offers made
-// by the CLI while the service runs point wallets at it.
-const publicURLFile = "public-url"
+// by the CLI while the service runs point wallets at it; cityNameFile keeps
+// its --city, the issuer name bundles and printed credentials show.
+const (
+	publicURLFile = "public-url"
+	cityNameFile  = "city-name"
+)
 
 func runIssuer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -54,6 +60,8 @@ func runIssuer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return issuerRevoke(rest, stdout, stderr, false)
 	case "suspend":
 		return issuerRevoke(rest, stdout, stderr, true)
+	case "print":
+		return issuerPrint(rest, stdout, stderr)
 	case "bundle":
 		return issuerBundle(rest, stdout, stderr)
 	case "batch":
@@ -91,7 +99,7 @@ func openIssuer(dir string, stderr io.Writer) (*issuer.Service, error) {
 		publicURL = defaultPublicURL
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := issuer.Open(context.Background(), dir, issuer.Options{PublicURL: publicURL, Logger: log})
+	svc, err := issuer.Open(context.Background(), dir, issuer.Options{PublicURL: publicURL, Logger: log, CityName: savedSetting(dir, cityNameFile)})
 	if err != nil {
 		return nil, err
 	}
@@ -108,8 +116,11 @@ func openIssuer(dir string, stderr io.Writer) (*issuer.Service, error) {
 const defaultPublicURL = "http://127.0.0.1:8080"
 
 // savedPublicURL is the URL the data directory's credentials point at.
-func savedPublicURL(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, publicURLFile))
+func savedPublicURL(dir string) string { return savedSetting(dir, publicURLFile) }
+
+// savedSetting reads a setting `serve` recorded in the data directory.
+func savedSetting(dir, name string) string {
+	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
 		return ""
 	}
@@ -162,6 +173,9 @@ func issuerServe(args []string, stdout, stderr io.Writer) int {
 	} else if saved != "" && saved != *publicURL {
 		log.Warn("the public URL changed: credentials issued before still point at the old one for their status lists", "old", saved, "new", *publicURL)
 	}
+	if *city == "" {
+		*city = savedSetting(*dir, cityNameFile)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	svc, err := issuer.Open(ctx, *dir, issuer.Options{PublicURL: *publicURL, Logger: log, CityName: *city})
@@ -173,6 +187,12 @@ func issuerServe(args []string, stdout, stderr io.Writer) int {
 	if err := writeFileAtomic(filepath.Join(*dir, publicURLFile), []byte(*publicURL+"\n"), 0o600); err != nil {
 		fmt.Fprintf(stderr, "cityid issuer serve: %v\n", err)
 		return exitFailed
+	}
+	if *city != "" {
+		if err := writeFileAtomic(filepath.Join(*dir, cityNameFile), []byte(*city+"\n"), 0o600); err != nil {
+			fmt.Fprintf(stderr, "cityid issuer serve: %v\n", err)
+			return exitFailed
+		}
 	}
 	h, err := server.Handler(svc, server.Options{Logger: log, SecureCookies: *secure, Bootstrap: svc.Bootstrap})
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/cityid/cityid/verifier/kiosk"
 )
 
-const kioskUsage = "kiosk --trust BUNDLE [--trust-root DID] [--log-claims] [--stale warn|reject] [--status-max-age DURATION] [--require-holder] [--audience ID] [--challenge-every DURATION] [--at RFC3339] [IMAGE...]"
+const kioskUsage = "kiosk --trust BUNDLE [--trust-root DID] [--log-claims] [--stale warn|reject] [--status-max-age DURATION] [--require-holder] [--require-holder-for TYPE]... [--audience ID] [--challenge-every DURATION] [--at RFC3339] [IMAGE...]"
 
 // runKiosk is the counter kiosk on a terminal: it checks the QR code images
 // given as arguments, or else every line a keyboard-wedge scanner types on

@@ -13,10 +13,11 @@ import (
 	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/did"
 	"github.com/cityid/cityid/verifier"
+	"github.com/cityid/cityid/verifier/kiosk"
 )
 
 func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlags("verify", stderr, "verify [--trust BUNDLE [--trust-root DID]] [--trust-issuer DID]... [--at RFC3339] FILE|-\n\nFILE is a credential or presentation (JSON, SD-JWT, or QR text), or a PNG/JPEG image of its QR code.")
+	fs := newFlags("verify", stderr, "verify [--trust BUNDLE [--trust-root DID]] [--trust-issuer DID]... [--require-holder-for TYPE]... [--at RFC3339] FILE|-\n\nFILE is a credential or presentation (JSON, SD-JWT, or QR text), or a PNG/JPEG image of its QR code.")
 	bundlePath := fs.String("trust", "", "trust bundle file (the city's signed list of trusted issuers)")
 	root := fs.String("trust-root", "", "the city's root did:key the bundle must be signed by (default: the root named in the bundle, trusting the file as given)")
 	var issuers stringList
@@ -25,6 +26,8 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	challenge := fs.String("challenge", "", "challenge (nonce) the presentation must carry")
 	audience := fs.String("audience", "", "audience (domain) the presentation must name")
 	requireHolder := fs.Bool("require-holder", false, "reject a credential shown without the holder's proof")
+	var holderFor kiosk.TypeList
+	fs.Var(&holderFor, "require-holder-for", "reject a credential of this type (e.g. CityIDCredential) shown without the holder's proof, such as paper; repeatable or a comma list")
 	statusMaxAge := fs.Duration("status-max-age", 0, "treat revocation lists older than this as stale (e.g. 72h); lists past their own expiry are always stale")
 	stale := fs.String("stale", "reject", "what a stale revocation list does: reject, or warn (accept with a warning)")
 	pinned := fs.String("pinned", "", "directory of pinned did:web documents (*.json) for issuers outside the bundle; did:web is never fetched")
@@ -48,6 +51,7 @@ func runVerify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	policy.Clock = now
 	policy.Challenge, policy.Audience = *challenge, *audience
 	policy.RequireHolderBinding = *requireHolder
+	policy.RequireHolderBindingFor = holderFor
 	policy.StatusMaxAge = *statusMaxAge
 	switch *stale {
 	case "reject":

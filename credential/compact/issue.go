@@ -32,6 +32,12 @@ type IssueOptions struct {
 	// Rand supplies the salt tree's root seed; nil means crypto/rand. Tests
 	// pass a fixed stream to make test vectors.
 	Rand io.Reader
+	// PaperClaims, for IssuePaper only, names the top-level claims to print
+	// (a minimal-disclosure paper credential, e.g. only residentOf); nil
+	// means every claim. The whole credential is validated against its
+	// type's schema first, so a subset of a valid credential's claims may
+	// leave out claims the schema requires. Issue refuses it.
+	PaperClaims []string
 }
 
 // Issue signs an unsigned VC 2.0 city credential (the issuer's JSON data
@@ -49,6 +55,9 @@ type IssueOptions struct {
 // (see docs/compact-qr.md); a credentialStatus entry id is always
 // listURL#index.
 func Issue(vc map[string]any, signer crypto.Signer, opts IssueOptions) (string, error) {
+	if opts.PaperClaims != nil {
+		return "", errorf(ErrCredential, "PaperClaims is for paper credentials; a stored credential keeps every claim and its presentations choose")
+	}
 	c, issuer, err := fromVC(vc, opts.HolderKey)
 	if err != nil {
 		return "", err
@@ -102,6 +111,11 @@ func IssuePaper(vc map[string]any, signer crypto.Signer, opts IssueOptions) (str
 	if err != nil {
 		return "", err
 	}
+	if opts.PaperClaims != nil {
+		if c.claims, err = pickClaims(c.claims, opts.PaperClaims); err != nil {
+			return "", err
+		}
+	}
 	if err := checkVerificationMethod(opts.KeyID, issuer, signer.Public()); err != nil {
 		return "", err
 	}
@@ -119,4 +133,29 @@ func (c *content) paperBody() []byte {
 		m[cl.spec.code] = cl.value
 	}
 	return encode(append(c.header(false), m))
+}
+
+// pickClaims keeps the claims named in names, in code order. Every name must
+// be a claim of the credential, and at least one must be given.
+func pickClaims(claims []claim, names []string) ([]claim, error) {
+	if len(names) == 0 {
+		return nil, errorf(ErrCredential, "a paper credential must print at least one claim")
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	out := make([]claim, 0, len(names))
+	for _, cl := range claims {
+		if want[cl.spec.name] {
+			out = append(out, cl)
+			delete(want, cl.spec.name)
+		}
+	}
+	for _, n := range names {
+		if want[n] {
+			return nil, errorf(ErrCredential, "the credential has no claim %q to print", n)
+		}
+	}
+	return out, nil
 }

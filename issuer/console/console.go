@@ -100,6 +100,7 @@ var routes = []route{
 	{"GET", "/console/credentials/{id}/revoke", anyStaff, false, (*handler).revokeConfirm},
 	{"POST", "/console/credentials/{id}/revoke", anyStaff, false, (*handler).revokeSubmit},
 	{"POST", "/console/credentials/{id}/suspend", anyStaff, false, (*handler).suspendSubmit},
+	{"POST", "/console/credentials/{id}/paper", anyStaff, false, (*handler).paperSubmit},
 	{"GET", "/console/staff", adminOnly, false, (*handler).staffPage},
 	{"POST", "/console/staff", adminOnly, false, (*handler).staffAdd},
 	{"POST", "/console/staff/{username}/role", adminOnly, false, (*handler).staffRole},

@@ -37,6 +37,7 @@ var funcs = template.FuncMap{
 	"typeTitle":   typeTitle,
 	"formatLabel": formatLabel,
 	"humanize":    humanize,
+	"claimTitle":  claimTitle,
 }
 
 func parseTemplates() (templates, error) {

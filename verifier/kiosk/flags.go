@@ -3,8 +3,11 @@ package kiosk
 import (
 	"flag"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/verifier"
 )
 
@@ -12,9 +15,38 @@ import (
 // terminal kiosk (cityid kiosk) and the kiosk window (cityid-kiosk) take
 // the same flags.
 type Flags struct {
-	cfg   Config
-	stale string
-	at    string
+	cfg       Config
+	stale     string
+	at        string
+	holderFor TypeList
+}
+
+// TypeList is a flag of credential type names, repeatable and
+// comma-separated: --require-holder-for CityIDCredential,ResidencyCredential.
+type TypeList []string
+
+func (l *TypeList) String() string { return strings.Join(*l, ",") }
+
+// Set adds the comma-separated type names of v, each one of the city's
+// credential types.
+func (l *TypeList) Set(v string) error {
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if _, ok := schemas.Lookup(name); !ok {
+			var known []string
+			for _, t := range schemas.Types() {
+				known = append(known, t.Name)
+			}
+			return fmt.Errorf("unknown credential type %q; the types are %s", name, strings.Join(known, ", "))
+		}
+		if !slices.Contains(*l, name) {
+			*l = append(*l, name)
+		}
+	}
+	return nil
 }
 
 // BindFlags defines the kiosk's flags on fs.
@@ -26,6 +58,7 @@ func BindFlags(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.stale, "stale", "reject", "what a stale revocation list does: reject (refuse) or warn (accept with a warning)")
 	fs.DurationVar(&f.cfg.StatusMaxAge, "status-max-age", 0, "a revocation list older than this is stale, e.g. 72h (default: only a list past its own expiry)")
 	fs.BoolVar(&f.cfg.RequireHolderBinding, "require-holder", false, "refuse a credential shown without its holder's proof (a paper credential or a copied code)")
+	fs.Var(&f.holderFor, "require-holder-for", "refuse credentials of this type (e.g. CityIDCredential) shown without their holder's proof, such as paper; repeatable or a comma list")
 	fs.BoolVar(&f.cfg.RequireChallenge, "require-challenge", false, "refuse codes made without the challenge on screen (by default they are accepted within their short time window, once)")
 	fs.StringVar(&f.cfg.Audience, "audience", "", "this kiosk's identifier, which a holder's proof must name when its format carries one")
 	fs.DurationVar(&f.cfg.MaxPresentationAge, "max-presentation-age", 0, "how old a holder's proof may be (default 5m); codes are also remembered this long to refuse replays")
@@ -43,6 +76,7 @@ func (f *Flags) Config() (Config, error) {
 		return Config{}, fmt.Errorf("%w: --trust BUNDLE is required: the kiosk trusts only the issuers in the city's bundle", ErrConfig)
 	}
 	cfg.AllowUnpinnedUnsafe = cfg.PinnedRoot == ""
+	cfg.RequireHolderBindingFor = slices.Clone(f.holderFor)
 	switch f.stale {
 	case "reject":
 		cfg.Stale = verifier.StaleReject

@@ -72,6 +72,10 @@ type Config struct {
 	// RequireHolderBinding refuses a credential shown without its holder's
 	// proof (a paper credential, or a copied code).
 	RequireHolderBinding bool
+	// RequireHolderBindingFor refuses credentials of these types (e.g.
+	// CityIDCredential) shown without their holder's proof; other types are
+	// accepted with a notice to compare the name with the person.
+	RequireHolderBindingFor []string
 	// RequireChallenge refuses holder-bound codes made without the challenge
 	// on screen. Off by default: a resident whose wallet cannot read the
 	// challenge is still served, with the code's short time window and the
@@ -155,6 +159,7 @@ func New(cfg Config) (*Kiosk, error) {
 	p.Clock = k.clock
 	p.Audience = cfg.Audience
 	p.RequireHolderBinding = cfg.RequireHolderBinding
+	p.RequireHolderBindingFor = cfg.RequireHolderBindingFor
 	p.ChallengeOptional = !cfg.RequireChallenge
 	if cfg.MaxPresentationAge > 0 {
 		p.MaxPresentationAge = cfg.MaxPresentationAge

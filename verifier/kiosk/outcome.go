@@ -66,6 +66,11 @@ type Outcome struct {
 	// HolderBound is true when the holder proved possession of the
 	// credential's key (a code made by the resident's wallet).
 	HolderBound bool
+	// Paper is true for a printed paper credential.
+	Paper bool
+	// Notice is what the clerk must still do after a pass without holder
+	// proof: NoticePaper or NoticeUnbound; empty otherwise.
+	Notice string
 	// Warnings are facts the clerk should know, such as a stale revocation list.
 	Warnings []string
 	// StatusAsOf is when the revocation list used was issued.
@@ -92,6 +97,13 @@ type Claim struct {
 	Label string // human label from the schema, e.g. "Resident of"
 	Value string // display text, e.g. "Springfield" or "Yes"
 }
+
+// Notices of an accepted credential shown without its holder's proof: the
+// clerk compares the name with the person.
+const (
+	NoticePaper   = "PAPER — compare the printed name with the person"
+	NoticeUnbound = "NO HOLDER PROOF — compare the name with the person"
+)
 
 // advice is what a clerk should do after a refusal, by reason.
 var advice = map[verifier.Reason]string{
@@ -139,6 +151,7 @@ func (k *Kiosk) outcome(res *verifier.Result) Outcome {
 		Format:      res.Format,
 		StatusAsOf:  res.StatusAsOf,
 		HolderBound: res.Checks.HolderBinding.Outcome == verifier.OK,
+		Paper:       res.Paper,
 		Type:        cityType(res.Types),
 	}
 	if t, ok := schemas.Lookup(o.Type); ok {
@@ -155,6 +168,12 @@ func (k *Kiosk) outcome(res *verifier.Result) Outcome {
 	}
 	if res.Verified {
 		o.Pass, o.Headline = true, HeadlineAccepted
+		switch {
+		case res.Paper:
+			o.Notice = NoticePaper
+		case res.NoHolderBinding:
+			o.Notice = NoticeUnbound
+		}
 		o.Reason = passReason(res)
 		o.Claims = labelClaims(o.Type, res.Claims)
 		return o

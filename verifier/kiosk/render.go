@@ -132,6 +132,16 @@ func render(w io.Writer, o Outcome, width int, color bool) error {
 		line("  %s", what)
 	}
 	line("")
+	if o.Pass && o.Notice != "" {
+		if color {
+			bw.WriteString(ansiWarning)
+		}
+		para("", ">> "+o.Notice+" <<")
+		if color {
+			bw.WriteString(ansiReset)
+		}
+		line("")
+	}
 	if o.Pass {
 		width := labelWidth(o.Claims)
 		for _, c := range o.Claims {

@@ -60,6 +60,7 @@ type Fake struct {
 	offers    []issuer.Offer
 	calls     []Call
 	nextIndex int
+	claims    map[string]map[string]any // by credential id, for PrintPaper
 }
 
 var _ issuer.API = (*Fake)(nil)
@@ -345,8 +346,16 @@ func (f *Fake) newRecordLocked(typ, subject string, format issuer.Format, reside
 		ID: id, Type: typ, Subject: subject, Format: format, ResidentID: residentID,
 		StatusIndex: f.nextIndex, State: issuer.StateActive, IssuedAt: now, Credential: doc, Forms: []issuer.Format{format},
 	}
+	for k := range claims {
+		rec.ClaimNames = append(rec.ClaimNames, k)
+	}
+	slices.Sort(rec.ClaimNames)
 	f.nextIndex++
 	f.records = append(f.records, rec)
+	if f.claims == nil {
+		f.claims = map[string]map[string]any{}
+	}
+	f.claims[id] = claims
 	return rec
 }
 
