@@ -499,3 +499,16 @@ func (s *Service) recoveryHook(stage string) error {
 	}
 	return s.testRecoveryHook(stage)
 }
+
+// ParseValidUntil reads a clerk's new validity end: a date (YYYY-MM-DD,
+// meaning the end of that day, UTC) or an RFC 3339 time.
+func ParseValidUntil(s string) (time.Time, error) {
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d.Add(24*time.Hour - time.Second), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, errorf(CodeInvalidRequest, "the validity end %q is not a date as YYYY-MM-DD", truncate(s, 40))
+	}
+	return t.UTC(), nil
+}

@@ -270,24 +270,74 @@ func (h *handler) apiResident(w http.ResponseWriter, r *http.Request, _ *session
 	writeJSON(w, http.StatusOK, residentJSON(res))
 }
 
+// RecoverRequest is the body of POST /api/residents/{id}/reissue, the
+// counter recovery after a lost phone.
+type RecoverRequest struct {
+	// Evidence is how the resident was re-verified in person: photo_id,
+	// caseworker_vouched, known_to_staff or city_records_questions.
+	Evidence string `json:"evidence"`
+	// DocumentKind is the kind of photo ID (never its number), with photo_id.
+	DocumentKind string `json:"document_kind,omitempty"`
+	// Paper mints paper credentials instead of offers for a new wallet.
+	Paper bool `json:"paper,omitempty"`
+	// ValidUntil (YYYY-MM-DD, the end of that day UTC) replaces the
+	// original validity end.
+	ValidUntil string `json:"valid_until,omitempty"`
+}
+
+// RecoveryJSON is the answer of a recovery.
+type RecoveryJSON struct {
+	ID        string       `json:"recovery"`
+	Revoked   []string     `json:"revoked"`
+	Offers    []OfferJSON  `json:"offers"`
+	Paper     []RecordJSON `json:"paper"`
+	Withdrawn []string     `json:"withdrawn_offers"`
+	Expired   []string     `json:"expired_not_replaced"`
+}
+
 func (h *handler) apiReissue(w http.ResponseWriter, r *http.Request, s *session) {
 	id, bad := residentID(r.PathValue("id"))
 	if bad != nil {
 		writeJSON(w, bad.Status, bad)
 		return
 	}
-	offers, err := h.api.Reissue(r.Context(), s.actor, id)
+	body, bad := decodeJSON[RecoverRequest](r)
+	if bad != nil {
+		writeJSON(w, bad.Status, bad)
+		return
+	}
+	req := issuer.RecoveryRequest{ResidentID: id, Paper: body.Paper,
+		Evidence: issuer.RecoveryEvidence{Kind: body.Evidence, DocumentKind: body.DocumentKind}}
+	if body.ValidUntil != "" {
+		end, err := issuer.ParseValidUntil(body.ValidUntil)
+		if err != nil {
+			e := invalid("valid_until must be a date as YYYY-MM-DD", issuer.FieldError{Path: "valid_until", Message: "not a date as YYYY-MM-DD"})
+			writeJSON(w, e.Status, e)
+			return
+		}
+		req.ValidUntil = &end
+	}
+	rcv, err := h.api.Recover(r.Context(), s.actor, req)
 	if err != nil {
 		h.apiError(w, r, err)
 		return
 	}
-	out := struct {
-		Offers []OfferJSON `json:"offers"`
-	}{Offers: []OfferJSON{}}
-	for _, o := range offers {
+	out := RecoveryJSON{ID: rcv.ID, Revoked: nonNil(rcv.Revoked), Offers: []OfferJSON{}, Paper: []RecordJSON{},
+		Withdrawn: nonNil(rcv.Withdrawn), Expired: nonNil(rcv.Expired)}
+	for _, o := range rcv.Offers {
 		out.Offers = append(out.Offers, offerJSON(o))
 	}
+	for _, p := range rcv.Paper {
+		out.Paper = append(out.Paper, recordJSON(&p, true))
+	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func (h *handler) apiIssue(w http.ResponseWriter, r *http.Request, s *session) {
