@@ -66,9 +66,9 @@ func samples(fx *fixture) map[string]sample {
 
 		"POST /api/login": {path: "/api/login", status: 200,
 			json: fmt.Sprintf(`{"username":%q,"password":%q}`, clerkUser, clerkPass)},
-		"POST /api/logout":                 {path: "/api/logout", status: 204, call: "EndSession"},
-		"POST /api/residents":              {path: "/api/residents", status: 201, call: "Enrol", json: `{"name":"Sam Newcomer"}`},
-		"GET /api/residents/{id}":          {path: "/api/residents/" + res, status: 200},
+		"POST /api/logout":        {path: "/api/logout", status: 204, call: "EndSession"},
+		"POST /api/residents":     {path: "/api/residents", status: 201, call: "Enrol", json: `{"name":"Sam Newcomer"}`},
+		"GET /api/residents/{id}": {path: "/api/residents/" + res, status: 200},
 		"POST /api/residents/{id}/reissue": {path: "/api/residents/" + res + "/reissue", status: 200, call: "Recover",
 			json: `{"evidence":"known_to_staff"}`},
 		"POST /api/credentials": {path: "/api/credentials", status: 201, call: "Issue",
