@@ -70,6 +70,7 @@ type issueInput struct {
 	residentID int64
 	validUntil *time.Time // explicit override
 	validFrom  *time.Time // explicit validFrom (a replacement's), else the issue time
+	suspended  bool       // store it suspended (a replacement of a suspended credential)
 }
 
 // validateClaims normalizes claims through JSON, checks an "id" member

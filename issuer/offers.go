@@ -117,6 +117,7 @@ type pendingOffer struct {
 	code       string
 	claimsJSON []byte
 	recovery   string // the recovery that made the offer, if any
+	suspended  bool   // its credential starts suspended (it replaces a suspended one)
 }
 
 // prepareOffer makes an offer of one credential in every form: SD-JWT VC,
@@ -164,9 +165,10 @@ func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
 	if p.recovery != "" {
 		recovery = p.recovery
 	}
-	if _, err := w.exec(`INSERT INTO offers (id, type, claims, resident_id, code_hash, tx_hash, attempts, state, created, expires, valid_from, valid_until, recovery)
-		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
-		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano(), from, until, recovery); err != nil {
+	if _, err := w.exec(`INSERT INTO offers (id, type, claims, resident_id, code_hash, tx_hash, attempts, state, created, expires,
+		valid_from, valid_until, recovery, suspended)
+		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?, ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
+		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano(), from, until, recovery, p.suspended); err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return errorf(CodeNotFound, "there is no resident %d", p.offer.ResidentID)
 		}
@@ -328,9 +330,10 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 	var offerID, offerType, claims string
 	var resident, validFrom, validUntil sql.NullInt64
 	var tokenExpires int64
-	err := s.db.Read.QueryRowContext(ctx, `SELECT id, type, claims, resident_id, token_expires, valid_from, valid_until
+	var suspended bool
+	err := s.db.Read.QueryRowContext(ctx, `SELECT id, type, claims, resident_id, token_expires, valid_from, valid_until, suspended
 		FROM offers WHERE token_hash = ? AND state = 'redeemed'`,
-		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires, &validFrom, &validUntil)
+		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires, &validFrom, &validUntil, &suspended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeInvalidToken, "the access token is not valid")
 	}
@@ -363,7 +366,8 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 	if err := json.Unmarshal([]byte(claims), &raw); err != nil {
 		return nil, fmt.Errorf("reading the offer's claims: %w", err)
 	}
-	in := &issueInput{typeName: offerType, subject: holder.DID, holderKey: holder.PublicKey, format: f, residentID: resident.Int64}
+	in := &issueInput{typeName: offerType, subject: holder.DID, holderKey: holder.PublicKey, format: f, residentID: resident.Int64,
+		suspended: suspended}
 	// A replacement offer (Recover) keeps the validity it was made with.
 	if validFrom.Valid {
 		t := time.Unix(0, validFrom.Int64).UTC()
@@ -448,6 +452,9 @@ func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueI
 				return errOfferRace
 			}
 			err = w.insertCredential(actor, rec, in.claimsJSON)
+			if err == nil && in.suspended {
+				err = w.suspendNew(actor, rec)
+			}
 		} else {
 			if made != first.ID {
 				return fmt.Errorf("the offer %s's credential changed from %s to %s", offerID, first.ID, made)

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cityid/cityid/credential/status"
 )
 
 // Counter recovery. A resident who lost their phone comes to the counter; a
@@ -152,6 +154,9 @@ type Replacement struct {
 	// Expired: the validity has ended; only a clerk-set validUntil
 	// replaces it.
 	Expired bool
+	// Suspended: the credential it replaces is suspended, and so is the
+	// replacement (lift the suspension on the new credential if it is due).
+	Suspended bool
 }
 
 // RecoveryPlan is what Recover would do now, for the clerk to confirm.
@@ -206,7 +211,7 @@ func nullTime(v sql.NullInt64) *time.Time {
 func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now time.Time) (*recoverySnapshot, error) {
 	snap := &recoverySnapshot{}
 	var all []recoverySource
-	rows, err := q.QueryContext(ctx, `SELECT id, type, claims, issued_at, valid_from, valid_until FROM credentials
+	rows, err := q.QueryContext(ctx, `SELECT id, type, claims, issued_at, valid_from, valid_until, state = 'suspended' FROM credentials
 		WHERE resident_id = ? AND state <> 'revoked' ORDER BY id`, residentID)
 	if err != nil {
 		return nil, err
@@ -214,7 +219,7 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 	for rows.Next() {
 		var src recoverySource
 		var from, until sql.NullInt64
-		if err := rows.Scan(&src.From, &src.Type, &src.claims, &src.at, &from, &until); err != nil {
+		if err := rows.Scan(&src.From, &src.Type, &src.claims, &src.at, &from, &until, &src.Suspended); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -230,7 +235,7 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT id, type, claims, created, valid_from, valid_until, state, recovery IS NOT NULL AND replaced = 0
+	rows, err = q.QueryContext(ctx, `SELECT id, type, claims, created, valid_from, valid_until, suspended, state, recovery IS NOT NULL AND replaced = 0
 		AND NOT EXISTS (SELECT 1 FROM offer_credentials oc WHERE oc.offer_id = o.id)
 		FROM offers o WHERE resident_id = ? ORDER BY id`, residentID)
 	if err != nil {
@@ -241,7 +246,7 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 		var id, state string
 		var from, until sql.NullInt64
 		var uncollected bool
-		if err := rows.Scan(&id, &src.Type, &src.claims, &src.at, &from, &until, &state, &uncollected); err != nil {
+		if err := rows.Scan(&id, &src.Type, &src.claims, &src.at, &from, &until, &src.Suspended, &state, &uncollected); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -304,11 +309,12 @@ func (s *Service) RecoveryPlan(ctx context.Context, residentID int64) (*Recovery
 
 // preparedRecovery is a recovery signed and ready to store.
 type preparedRecovery struct {
-	snap    *recoverySnapshot
-	offers  []*pendingOffer
-	paper   []*Record
-	claims  [][]byte // of paper, by position
-	expired []string
+	snap      *recoverySnapshot
+	offers    []*pendingOffer
+	paper     []*Record
+	claims    [][]byte // of paper, by position
+	suspended []bool   // of paper, by position
+	expired   []string
 }
 
 // Recover is the counter recovery after a lost phone (see the top of this
@@ -388,17 +394,19 @@ func (s *Service) prepareRecovery(ctx context.Context, req RecoveryRequest, unti
 				return nil, err
 			}
 			o.offer.ValidFrom, o.offer.ValidUntil = &from, validUntil
+			o.suspended = src.Suspended
 			p.offers = append(p.offers, o)
 			continue
 		}
 		in := &issueInput{typeName: src.Type, format: FormatPaper, residentID: req.ResidentID, claims: claims,
-			claimsJSON: claimsJSON, validFrom: &from, validUntil: validUntil}
+			claimsJSON: claimsJSON, validFrom: &from, validUntil: validUntil, suspended: src.Suspended}
 		rec, err := s.sign(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		p.paper = append(p.paper, rec)
 		p.claims = append(p.claims, claimsJSON)
+		p.suspended = append(p.suspended, src.Suspended)
 	}
 	return p, nil
 }
@@ -450,6 +458,11 @@ func (s *Service) commitRecovery(ctx context.Context, actor Actor, req RecoveryR
 			if err := w.insertCredential(actor, rec, p.claims[i]); err != nil {
 				return err
 			}
+			if p.suspended[i] {
+				if err := w.suspendNew(actor, rec); err != nil {
+					return err
+				}
+			}
 			newIDs = append(newIDs, rec.ID)
 		}
 		if err := s.recoveryHook("replaced"); err != nil {
@@ -490,6 +503,20 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// suspendNew suspends a credential just stored: a replacement carries the
+// suspension of the credential it replaces.
+func (w *wtx) suspendNew(actor Actor, rec *Record) error {
+	if err := w.setStatusBit(status.PurposeSuspension, rec.StatusIndex, true); err != nil {
+		return err
+	}
+	if _, err := w.exec("UPDATE credentials SET state = 'suspended' WHERE id = ?", rec.ID); err != nil {
+		return err
+	}
+	rec.State = StateSuspended
+	return w.audit(actor, "credential.suspend", rec.ID, map[string]any{"statusIndex": rec.StatusIndex,
+		"reason": "the credential it replaces is suspended"})
 }
 
 // recoveryHook runs the test hook, if any, inside the recovery transaction.

@@ -455,3 +455,60 @@ func TestRecoverAgainReplacesUncollectedOffers(t *testing.T) {
 		}
 	}
 }
+
+// A suspended credential's replacement is suspended too, on paper and for a
+// new wallet: a recovery is no way around a suspension.
+func TestRecoverCarriesSuspension(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	res, recs := lostPhone(t, s)
+	suspended := recs[1] // the city ID
+	if err := s.Suspend(ctx, cli, suspended.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := s.RecoveryPlan(ctx, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range plan.Replace {
+		if r.Suspended != (r.Type == suspended.Type) {
+			t.Fatalf("plan %+v", r)
+		}
+	}
+	rcv, err := s.Recover(ctx, cli, RecoveryRequest{ResidentID: res.ID, Evidence: photoID, Paper: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rcv.Paper {
+		got, _ := s.Get(ctx, p.ID)
+		if p.Type == suspended.Type {
+			if got.State != StateSuspended {
+				t.Fatalf("paper replacement of a suspended credential is %s", got.State)
+			}
+			checkVerified(t, s, &p, verifier.ReasonSuspended)
+		} else {
+			if got.State != StateActive {
+				t.Fatalf("paper replacement is %s", got.State)
+			}
+			checkVerified(t, s, &p, "")
+		}
+	}
+	rcv, err = s.Recover(ctx, cli, RecoveryRequest{ResidentID: res.ID, Evidence: photoID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range rcv.Offers {
+		for _, rec := range collect(t, s, o, FormatLDP) {
+			if o.Type == suspended.Type {
+				if rec.State != StateSuspended {
+					t.Fatalf("collected replacement of a suspended credential is %s", rec.State)
+				}
+				checkVerified(t, s, rec, verifier.ReasonSuspended)
+				if err := s.Suspend(ctx, cli, rec.ID, false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			checkVerified(t, s, rec, "")
+		}
+	}
+}
