@@ -186,12 +186,14 @@ type recoverySnapshot struct {
 	revoke        []string // credentials not revoked
 	withdraw      []string // offers still open or redeemed
 	replaceOffers []string // uncollected offers of earlier recoveries
+	suspended     []string // the suspended ones of revoke
 	sources       []recoverySource
 }
 
 // key identifies the snapshot, to detect a change before committing.
 func (s *recoverySnapshot) key() string {
-	return strings.Join(s.revoke, ",") + "|" + strings.Join(s.withdraw, ",") + "|" + strings.Join(s.replaceOffers, ",")
+	return strings.Join(s.revoke, ",") + "|" + strings.Join(s.suspended, ",") + "|" + strings.Join(s.withdraw, ",") + "|" +
+		strings.Join(s.replaceOffers, ",")
 }
 
 type querier interface {
@@ -229,6 +231,9 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 		}
 		src.ValidUntil = nullTime(until)
 		snap.revoke = append(snap.revoke, src.From)
+		if src.Suspended {
+			snap.suspended = append(snap.suspended, src.From)
+		}
 		all = append(all, src)
 	}
 	rows.Close()

@@ -100,6 +100,7 @@ type RecordJSON struct {
 	StatusIndex int                    `json:"status_index"`
 	State       issuer.CredentialState `json:"state"`
 	IssuedAt    time.Time              `json:"issued_at"`
+	ValidFrom   time.Time              `json:"valid_from,omitzero"`
 	ValidUntil  *time.Time             `json:"valid_until,omitempty"`
 	Credential  string                 `json:"credential,omitempty"`
 	// Forms lists the formats the credential was issued in, first issued
@@ -127,7 +128,7 @@ func residentJSON(r *issuer.Resident) ResidentJSON {
 
 func recordJSON(r *issuer.Record, withCredential bool) RecordJSON {
 	out := RecordJSON{ID: r.ID, Type: r.Type, Subject: r.Subject, Format: r.Format, ResidentID: r.ResidentID,
-		StatusIndex: r.StatusIndex, State: r.State, IssuedAt: r.IssuedAt, ValidUntil: r.ValidUntil, Forms: r.Forms}
+		StatusIndex: r.StatusIndex, State: r.State, IssuedAt: r.IssuedAt, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Forms: r.Forms}
 	if withCredential {
 		out.Credential = string(r.Credential)
 	}
