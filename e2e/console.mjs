@@ -231,6 +231,7 @@ try {
     await page.locator('#f-evidence-photo_id').check();
     await page.locator('#f-document').selectOption('passport');
     check(await page.locator('#f-target-wallet').isChecked(), 'a new phone is not the default');
+    await page.screenshot({ path: path.join(outDir, 'recover-form.png'), fullPage: true });
     await submit('Revoke and re-issue');
     check((await h1()) === 'New wallet: scan each code', `the new offers did not show: ${await h1()}`);
     check(await page.locator('img.qr').count() >= 1, 'no QR code for the new wallet');

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -306,9 +307,26 @@ func TestRecoverNoWindowWithTwoValidSets(t *testing.T) {
 	s := newService(t)
 	res, _ := lostPhone(t, s)
 	stop := make(chan struct{})
-	var observed int
-	var failures []string
+	var observed atomic.Int64
 	done := make(chan error, 1)
+	// nextLook waits until the observer has finished a look that started
+	// after now, so that every step below is interleaved with observations.
+	nextLook := func() {
+		t.Helper()
+		target := observed.Load() + 2
+		for deadline := time.Now().Add(30 * time.Second); observed.Load() < target; {
+			select {
+			case err := <-done:
+				t.Fatalf("the observer stopped: %v", err)
+			default:
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the observer stopped looking")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	var failures []string
 	go func() {
 		known := map[string]Record{}
 		for {
@@ -323,13 +341,14 @@ func TestRecoverNoWindowWithTwoValidSets(t *testing.T) {
 				done <- err
 				return
 			}
-			observed++
+			observed.Add(1)
 			if len(failures) < 8 {
 				failures = append(failures, twice...)
 			}
 		}
 	}()
 	for i := 0; i < 6; i++ {
+		nextLook()
 		switch i % 3 {
 		case 0:
 			if _, err := s.Recover(ctx, cli, RecoveryRequest{ResidentID: res.ID, Evidence: photoID, Paper: true}); err != nil {
@@ -361,14 +380,12 @@ func TestRecoverNoWindowWithTwoValidSets(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
+	nextLook()
 	close(stop)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if observed < 3 {
-		t.Fatalf("the observer looked only %d times", observed)
-	}
+	t.Logf("the observer looked %d times", observed.Load())
 	if len(failures) > 0 {
 		t.Fatalf("two valid credentials of one type seen at once: %v", failures)
 	}
