@@ -67,6 +67,11 @@ func TestAPIFlow(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(body, `"state":"revoked"`) {
 		t.Fatalf("revoke: %d %s", res.StatusCode, body)
 	}
+	res, body = b.get("/api/residents/1/reissue")
+	var plan RecoveryPlanJSON
+	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &plan) != nil || len(plan.Replace) != 1 || plan.Replace[0].Type != "ResidencyCredential" {
+		t.Fatalf("recovery plan: %d %s", res.StatusCode, body)
+	}
 	res, body = b.postJSON("/api/residents/1/reissue", `{"evidence":"photo_id","document_kind":"passport","valid_until":"2031-01-31"}`, csrf)
 	var reissued RecoveryJSON
 	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &reissued) != nil || len(reissued.Offers) != 1 ||

@@ -296,6 +296,47 @@ type RecoveryJSON struct {
 	Expired   []string     `json:"expired_not_replaced"`
 }
 
+// RecoveryPlanJSON is what a recovery would do now (GET
+// /api/residents/{id}/reissue): nothing is changed.
+type RecoveryPlanJSON struct {
+	Resident ResidentJSON      `json:"resident"`
+	Revoke   []RecordJSON      `json:"revoke"`
+	Replace  []ReplacementJSON `json:"replace"`
+	Withdraw int               `json:"withdraw_offers"`
+}
+
+// ReplacementJSON is one replacement a recovery would make.
+type ReplacementJSON struct {
+	Type       string     `json:"type"`
+	From       string     `json:"from"`
+	ValidFrom  time.Time  `json:"valid_from"`
+	ValidUntil *time.Time `json:"valid_until,omitempty"`
+	Expired    bool       `json:"expired,omitempty"`
+	Suspended  bool       `json:"suspended,omitempty"`
+}
+
+func (h *handler) apiRecoveryPlan(w http.ResponseWriter, r *http.Request, s *session) {
+	id, bad := residentID(r.PathValue("id"))
+	if bad != nil {
+		writeJSON(w, bad.Status, bad)
+		return
+	}
+	plan, err := h.api.RecoveryPlan(r.Context(), id)
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	out := RecoveryPlanJSON{Resident: residentJSON(plan.Resident), Revoke: []RecordJSON{}, Replace: []ReplacementJSON{}, Withdraw: plan.Withdraw}
+	for _, rec := range plan.Revoke {
+		out.Revoke = append(out.Revoke, recordJSON(&rec, false))
+	}
+	for _, rp := range plan.Replace {
+		out.Replace = append(out.Replace, ReplacementJSON{Type: rp.Type, From: rp.From, ValidFrom: rp.ValidFrom,
+			ValidUntil: rp.ValidUntil, Expired: rp.Expired, Suspended: rp.Suspended})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (h *handler) apiReissue(w http.ResponseWriter, r *http.Request, s *session) {
 	id, bad := residentID(r.PathValue("id"))
 	if bad != nil {
