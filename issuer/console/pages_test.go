@@ -479,6 +479,11 @@ func TestReissueOnPaper(t *testing.T) {
 	if n := strings.Count(page, `src="data:image/png;base64,`); n != len(recs) {
 		t.Fatalf("%d QR codes for %d paper credentials", n, len(recs))
 	}
+	res, page = b.get("/console/credentials/" + url.PathEscape(recs[0].ID))
+	if res.StatusCode != 200 || !strings.Contains(page, "none: a paper credential") || !strings.Contains(page, "cityid-paper") {
+		t.Fatalf("paper credential page: status %d\n%s", res.StatusCode, page)
+	}
+	checkAccessible(t, "paper credential", page)
 }
 
 func TestStaffAdmin(t *testing.T) {
