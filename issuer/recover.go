@@ -386,7 +386,12 @@ func (s *Service) prepareRecovery(ctx context.Context, req RecoveryRequest, unti
 		}
 		claims, claimsJSON, err := validateClaims(src.Type, raw, "")
 		if err != nil {
-			return nil, fmt.Errorf("the %s %s cannot be re-issued with the same claims: %w", src.Type, src.From, err)
+			var e *Error
+			if errors.As(err, &e) {
+				return nil, errorf(CodeConflict, "the %s %s cannot be re-issued as it is: %s; issue it anew with corrected claims",
+					src.Type, src.From, e.Message)
+			}
+			return nil, err
 		}
 		from := src.ValidFrom
 		if validUntil != nil && !validUntil.After(from) {
