@@ -91,7 +91,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	checkScreenshot(t, shot)
 
 	// The browser's clicks reached the issuer as the clerk.
-	want := map[string]int{"Enrol": 1, "CreateOffer": 1, "Issue": 2, "Revoke": 1, "Reissue": 1}
+	want := map[string]int{"Enrol": 1, "CreateOffer": 1, "Issue": 2, "Revoke": 1, "Recover": 1}
 	got := map[string]int{}
 	for _, c := range fake.Calls() {
 		if c.Method == "EndSession" {

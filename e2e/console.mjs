@@ -252,7 +252,15 @@ try {
     await goto(residentURL);
     await follow('Lost phone: re-issue');
     check((await h1()).startsWith('Lost phone: re-issue'), 'the re-issue confirmation did not open');
-    await submit('Revoke and make new offers');
+    check((await page.locator('.revoke-list li').count()) >= 1, 'the confirmation does not list what will be revoked');
+    // How the resident was re-verified is required: submitting without it is refused.
+    await submit('Revoke and re-issue');
+    check(await page.locator('#error-summary a[href="#f-evidence-photo_id"]').count() === 1, 'no error for the missing re-verification');
+    await page.locator('#f-evidence-photo_id').check();
+    await page.locator('#f-document').selectOption('passport');
+    check(await page.locator('#f-target-wallet').isChecked(), 'a new phone is not the default');
+    await page.screenshot({ path: path.join(outDir, 'recover-form.png'), fullPage: true });
+    await submit('Revoke and re-issue');
     check((await h1()) === 'New wallet: scan each code', `the new offers did not show: ${await h1()}`);
     check(await page.locator('img.qr').count() >= 1, 'no QR code for the new wallet');
     check(await page.locator('.pin').count() === await page.locator('img.qr').count(), 'a new offer has no PIN');

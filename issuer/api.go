@@ -55,6 +55,12 @@ type Resident struct {
 // Format is a credential format the issuer can mint.
 type Format string
 
+// FormatPaper is the paper form: the compact "CID1:" text of
+// compact.IssuePaper, every claim in the clear, no holder binding, printed
+// as one QR code. Recover mints replacement credentials in it for a resident
+// who leaves the counter with paper instead of a phone.
+const FormatPaper Format = "cityid-paper"
+
 // Formats. One credential (one id, one status index, one validity) may
 // exist in several of them: a wallet redeeming an offer collects each form.
 const (
@@ -103,7 +109,11 @@ type Record struct {
 	StatusIndex int
 	State       CredentialState
 	IssuedAt    time.Time
-	ValidUntil  *time.Time
+	// ValidFrom is the credential's validFrom: IssuedAt, except for a
+	// replacement made by Recover, which keeps the validity of the credential
+	// it replaces. Zero means IssuedAt.
+	ValidFrom  time.Time
+	ValidUntil *time.Time
 	// Credential is the issued credential: JSON for ldp_vc, the compact
 	// serialization for SD-JWT, the "CID1:" text for cityid-qr.
 	Credential []byte
@@ -137,6 +147,10 @@ type Offer struct {
 	Type       string
 	ResidentID int64
 	Expires    time.Time
+	// ValidFrom and ValidUntil are the validity the offered credential will
+	// have (a replacement made by Recover keeps the old one's); nil: the
+	// type's default, from the time the wallet collects it.
+	ValidFrom, ValidUntil *time.Time
 }
 
 // TokenGrant is the result of redeeming a pre-authorized code.
@@ -224,9 +238,13 @@ type API interface {
 	// PrintPaper signs a paper form of a credential (chosen claims, no
 	// holder binding) for printing; see Service.PrintPaper.
 	PrintPaper(ctx context.Context, actor Actor, id string, claims []string) (*PaperCredential, error)
-	// Reissue revokes every active credential of the resident and makes one
-	// new offer per revoked credential type, for the resident's new wallet.
-	Reissue(ctx context.Context, actor Actor, residentID int64) ([]Offer, error)
+	// RecoveryPlan says what Recover would revoke and replace for the
+	// resident, for the clerk to confirm; it changes nothing.
+	RecoveryPlan(ctx context.Context, residentID int64) (*RecoveryPlan, error)
+	// Recover is the counter recovery after a lost phone: it revokes every
+	// credential of the resident and replaces them, for a new wallet
+	// (offers) or on paper, in one transaction.
+	Recover(ctx context.Context, actor Actor, req RecoveryRequest) (*Recovery, error)
 
 	// OpenID4VCI.
 	CreateOffer(ctx context.Context, actor Actor, typeName string, claims map[string]any, residentID int64) (*Offer, error)

@@ -44,6 +44,15 @@
 // the verifier package reads). Status list credentials are signed lazily
 // (on request when changed, or daily) and are valid for a week.
 //
+// # Counter recovery
+//
+// Recover is the lost-phone visit: the clerk records how the resident was
+// re-verified in person (EvidenceKinds; a document's kind, never its number),
+// and one transaction revokes every credential of the resident and creates
+// the replacements, offers for a new wallet or paper credentials
+// (FormatPaper), keeping each credential's validity unless the clerk sets a
+// new end. RecoveryPlan shows what it would do.
+//
 // # Audit
 //
 // Audit rows form a SHA-256 hash chain; the newest (seq, hash) is signed

@@ -37,17 +37,27 @@ func (s *Service) unsignedVC(rec *Record, claims map[string]any, issuerDID strin
 	for k, v := range claims {
 		subject[k] = v
 	}
-	subject["id"] = rec.Subject
+	if rec.Subject != "" { // a paper credential names no holder
+		subject["id"] = rec.Subject
+	}
 	return map[string]any{
 		"@context":          []any{schemas.CredentialsV2URL, schemas.CityContextURL},
 		"id":                rec.ID,
 		"type":              []any{"VerifiableCredential", rec.Type},
 		"issuer":            issuerDID,
-		"validFrom":         rec.IssuedAt.UTC().Format(time.RFC3339),
+		"validFrom":         validFrom(rec).UTC().Format(time.RFC3339),
 		"validUntil":        rec.ValidUntil.UTC().Format(time.RFC3339),
 		"credentialSubject": subject,
 		"credentialStatus":  []any{entries[0].Map(), entries[1].Map()},
 	}
+}
+
+// validFrom is the start of a record's validity.
+func validFrom(rec *Record) time.Time {
+	if rec.ValidFrom.IsZero() {
+		return rec.IssuedAt
+	}
+	return rec.ValidFrom
 }
 
 // signForm signs the credential rec in the format rec.Format, with the claims
@@ -66,8 +76,13 @@ func (s *Service) signForm(rec *Record, in *issueInput) ([]byte, error) {
 		return json.Marshal(signed)
 	case FormatSDJWT:
 		entries := s.statusEntries(rec.StatusIndex)
+		var nbf time.Time // only for a replacement that keeps an earlier validity
+		if from := validFrom(rec); !from.Equal(rec.IssuedAt) {
+			nbf = from
+		}
 		tok, err := sdjwt.Issue(in.claims, s.issuerSigner, sdjwt.IssueOptions{
-			Issuer: s.issuerKey.DID, KeyID: s.issuerKey.VerificationMethod, VCT: credential.VCT(rec.Type),
+			NotBefore: nbf,
+			Issuer:    s.issuerKey.DID, KeyID: s.issuerKey.VerificationMethod, VCT: credential.VCT(rec.Type),
 			IssuedAt: now, Expiry: *rec.ValidUntil, HolderKey: in.holderKey, Disclosable: disclosable(in.claims, ""),
 			Status: map[string]any{SDJWTStatusMechanism: []any{entries[0].Map(), entries[1].Map()}},
 		})
@@ -85,6 +100,17 @@ func (s *Service) signForm(rec *Record, in *issueInput) ([]byte, error) {
 			return nil, err
 		}
 		return []byte(text), nil
+	case FormatPaper:
+		text, err := compact.IssuePaper(s.unsignedVC(rec, in.claims, s.issuerKey.DID), s.issuerSigner,
+			compact.IssueOptions{KeyID: s.issuerKey.VerificationMethod})
+		if err != nil {
+			return nil, qrError(err)
+		}
+		if len(text) > PaperQRCapacity {
+			return nil, errorf(CodeInvalidRequest, "this %s is too large to print as one QR code: %d characters, more than "+
+				"the %d one QR code holds at error correction Q; shorten the claims or re-issue it to a wallet", rec.Type, len(text), PaperQRCapacity)
+		}
+		return []byte(text), nil
 	}
 	return nil, unknownFormat(rec.Format)
 }
@@ -97,6 +123,9 @@ func (s *Service) signForm(rec *Record, in *issueInput) ([]byte, error) {
 // versions 11 to 13 (docs/compact-qr.md section 8).
 const (
 	QRCapacity = 3391
+	// PaperQRCapacity is what one QR code holds in alphanumeric mode at error
+	// correction Q (version 40), the level paper is printed at.
+	PaperQRCapacity = 2420
 	// qrProofBytes bounds what a presentation showing every claim adds to
 	// the stored credential's CBOR: the holder proof [time, signature,
 	// challenge tag], at most 1 + 9 + 66 + 3 bytes. Everything else has the

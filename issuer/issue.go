@@ -69,6 +69,8 @@ type issueInput struct {
 	format     Format
 	residentID int64
 	validUntil *time.Time // explicit override
+	validFrom  *time.Time // explicit validFrom (a replacement's), else the issue time
+	suspended  bool       // store it suspended (a replacement of a suspended credential)
 }
 
 // validateClaims normalizes claims through JSON, checks an "id" member
@@ -243,12 +245,20 @@ func (s *Service) newRecord(ctx context.Context, in *issueInput) (*Record, error
 	if !until.After(now) {
 		return nil, errorf(CodeInvalidRequest, "the credential would be valid only until %s, which has passed", until.Format(time.RFC3339))
 	}
+	if in.validFrom != nil && !until.After(*in.validFrom) {
+		return nil, errorf(CodeInvalidRequest, "the credential would be valid until %s, before it becomes valid (%s)",
+			until.Format(time.RFC3339), in.validFrom.Format(time.RFC3339))
+	}
 	index, err := s.nextIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
+	from := now
+	if in.validFrom != nil {
+		from = *in.validFrom
+	}
 	return &Record{ID: newUUID(), Type: in.typeName, Subject: in.subject, Format: in.format, ResidentID: in.residentID,
-		StatusIndex: index, State: StateActive, IssuedAt: now, ValidUntil: &until}, nil
+		StatusIndex: index, State: StateActive, IssuedAt: now, ValidFrom: from, ValidUntil: &until}, nil
 }
 
 // sign makes a new credential and signs it in the input's format. Nothing is
@@ -275,10 +285,14 @@ func (w *wtx) insertCredential(actor Actor, rec *Record, claimsJSON []byte) erro
 	if rec.ResidentID != 0 {
 		resident = rec.ResidentID
 	}
-	if _, err := w.exec(`INSERT INTO credentials (id, type, subject, format, resident_id, status_index, state, issued_at, valid_until, credential, claims)
-		VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+	var from any // NULL: validFrom is issued_at
+	if f := validFrom(rec); !f.Equal(rec.IssuedAt) {
+		from = f.UnixNano()
+	}
+	if _, err := w.exec(`INSERT INTO credentials (id, type, subject, format, resident_id, status_index, state, issued_at, valid_from, valid_until, credential, claims)
+		VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
 		rec.ID, rec.Type, rec.Subject, string(rec.Format), resident, rec.StatusIndex, rec.IssuedAt.UnixNano(),
-		rec.ValidUntil.UnixNano(), rec.Credential, string(claimsJSON)); err != nil {
+		from, rec.ValidUntil.UnixNano(), rec.Credential, string(claimsJSON)); err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return errorf(CodeNotFound, "there is no resident %d", rec.ResidentID)
 		}

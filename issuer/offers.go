@@ -116,6 +116,8 @@ type pendingOffer struct {
 	offer      Offer
 	code       string
 	claimsJSON []byte
+	recovery   string // the recovery that made the offer, if any
+	suspended  bool   // its credential starts suspended (it replaces a suspended one)
 }
 
 // prepareOffer makes an offer of one credential in every form: SD-JWT VC,
@@ -153,9 +155,20 @@ func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
 	if p.offer.ResidentID != 0 {
 		resident = p.offer.ResidentID
 	}
-	if _, err := w.exec(`INSERT INTO offers (id, type, claims, resident_id, code_hash, tx_hash, attempts, state, created, expires)
-		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
-		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano()); err != nil {
+	var from, until, recovery any
+	if p.offer.ValidFrom != nil {
+		from = p.offer.ValidFrom.UnixNano()
+	}
+	if p.offer.ValidUntil != nil {
+		until = p.offer.ValidUntil.UnixNano()
+	}
+	if p.recovery != "" {
+		recovery = p.recovery
+	}
+	if _, err := w.exec(`INSERT INTO offers (id, type, claims, resident_id, code_hash, tx_hash, attempts, state, created, expires,
+		valid_from, valid_until, recovery, suspended)
+		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?, ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
+		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano(), from, until, recovery, p.suspended); err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return errorf(CodeNotFound, "there is no resident %d", p.offer.ResidentID)
 		}
@@ -164,6 +177,9 @@ func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
 	details := map[string]any{"type": p.offer.Type}
 	if p.offer.ResidentID != 0 {
 		details["resident"] = p.offer.ResidentID
+	}
+	if p.recovery != "" {
+		details["recovery"] = p.recovery
 	}
 	return w.audit(actor, "offer.create", "offer:"+p.offer.ID, details)
 }
@@ -226,7 +242,7 @@ func (s *Service) RedeemPreAuthorizedCode(ctx context.Context, code, txCode stri
 		case state == "burnt":
 			return errorf(CodeTooManyTries, "this offer was blocked after %d wrong PINs; ask the counter for a new one", MaxTxAttempts)
 		case state != "open":
-			return errorf(CodeInvalidGrant, "this offer was withdrawn")
+			return errorf(CodeInvalidGrant, "this offer was withdrawn at the counter (a newer offer or paper replaced it); ask the counter for a new one")
 		case w.now.UnixNano() >= expires:
 			return errorf(CodeOfferExpired, "this offer has expired; ask the counter for a new one")
 		}
@@ -312,10 +328,12 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 		return nil, errorf(CodeInvalidToken, "the access token is not valid")
 	}
 	var offerID, offerType, claims string
-	var resident sql.NullInt64
+	var resident, validFrom, validUntil sql.NullInt64
 	var tokenExpires int64
-	err := s.db.Read.QueryRowContext(ctx, "SELECT id, type, claims, resident_id, token_expires FROM offers WHERE token_hash = ? AND state = 'redeemed'",
-		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires)
+	var suspended bool
+	err := s.db.Read.QueryRowContext(ctx, `SELECT id, type, claims, resident_id, token_expires, valid_from, valid_until, suspended
+		FROM offers WHERE token_hash = ? AND state = 'redeemed'`,
+		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires, &validFrom, &validUntil, &suspended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeInvalidToken, "the access token is not valid")
 	}
@@ -348,7 +366,17 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 	if err := json.Unmarshal([]byte(claims), &raw); err != nil {
 		return nil, fmt.Errorf("reading the offer's claims: %w", err)
 	}
-	in := &issueInput{typeName: offerType, subject: holder.DID, holderKey: holder.PublicKey, format: f, residentID: resident.Int64}
+	in := &issueInput{typeName: offerType, subject: holder.DID, holderKey: holder.PublicKey, format: f, residentID: resident.Int64,
+		suspended: suspended}
+	// A replacement offer (Recover) keeps the validity it was made with.
+	if validFrom.Valid {
+		t := time.Unix(0, validFrom.Int64).UTC()
+		in.validFrom = &t
+	}
+	if validUntil.Valid {
+		t := time.Unix(0, validUntil.Int64).UTC()
+		in.validUntil = &t
+	}
 	if in.claims, in.claimsJSON, err = validateClaims(offerType, raw, ""); err != nil {
 		return nil, err
 	}
@@ -388,7 +416,7 @@ func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueI
 			return nil, errorf(CodeConflict, "the credential %s was revoked; ask the counter for a new offer", first.ID)
 		}
 		rec = &Record{ID: first.ID, Type: first.Type, Subject: first.Subject, Format: f, ResidentID: first.ResidentID,
-			StatusIndex: first.StatusIndex, State: first.State, IssuedAt: first.IssuedAt, ValidUntil: first.ValidUntil}
+			StatusIndex: first.StatusIndex, State: first.State, IssuedAt: first.IssuedAt, ValidFrom: first.ValidFrom, ValidUntil: first.ValidUntil}
 	}
 	if rec.Credential, err = s.signForm(rec, in); err != nil {
 		return nil, err
@@ -405,6 +433,15 @@ func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueI
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errorf(CodeInvalidNonce, "the c_nonce was already used; get a fresh one")
 		}
+		// The offer may have been withdrawn (by a counter recovery) since
+		// the token was checked: then nothing more is minted from it.
+		var state string
+		if err := w.queryRow("SELECT state FROM offers WHERE id = ?", offerID).Scan(&state); err != nil {
+			return err
+		}
+		if state != "redeemed" {
+			return errorf(CodeInvalidToken, "this offer was withdrawn at the counter; ask the counter for a new one")
+		}
 		var made string
 		err = w.queryRow("SELECT credential_id FROM offer_credentials WHERE offer_id = ? ORDER BY rowid LIMIT 1", offerID).Scan(&made)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -415,6 +452,9 @@ func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueI
 				return errOfferRace
 			}
 			err = w.insertCredential(actor, rec, in.claimsJSON)
+			if err == nil && in.suspended {
+				err = w.suspendNew(actor, rec)
+			}
 		} else {
 			if made != first.ID {
 				return fmt.Errorf("the offer %s's credential changed from %s to %s", offerID, first.ID, made)
@@ -437,78 +477,4 @@ func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueI
 		return nil, err
 	}
 	return rec, nil
-}
-
-// Reissue revokes every credential of the resident that is not yet revoked
-// (active or suspended) and makes one new offer per type, with the claims
-// of the newest credential of that type, for the resident's new wallet.
-// Revocations and offers are stored together, or not at all.
-func (s *Service) Reissue(ctx context.Context, actor Actor, residentID int64) ([]Offer, error) {
-	actor, err := s.requireStaff(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.Resident(ctx, residentID); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.Read.QueryContext(ctx, "SELECT id, type, claims FROM credentials WHERE resident_id = ? AND state <> 'revoked' ORDER BY issued_at DESC, rowid DESC", residentID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	var pending []*pendingOffer
-	seen := map[string]bool{}
-	for rows.Next() {
-		var id, typeName, claims string
-		if err := rows.Scan(&id, &typeName, &claims); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-		if seen[typeName] {
-			continue
-		}
-		seen[typeName] = true
-		var raw map[string]any
-		if err := json.Unmarshal([]byte(claims), &raw); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("reading the claims of %s: %w", id, err)
-		}
-		_, claimsJSON, err := validateClaims(typeName, raw, "")
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("the %s %s cannot be re-issued with the same claims: %w", typeName, id, err)
-		}
-		p, err := s.prepareOffer(typeName, claimsJSON, residentID)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		pending = append(pending, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	err = s.w.do(ctx, func(w *wtx) error {
-		for _, id := range ids {
-			if err := w.revoke(actor, id, "reissue"); err != nil && !IsCode(err, CodeConflict) {
-				return err
-			}
-		}
-		for _, p := range pending {
-			if err := w.insertOffer(actor, p); err != nil {
-				return err
-			}
-		}
-		return w.audit(actor, "resident.reissue", residentObject(residentID), map[string]any{"revoked": len(ids), "offers": len(pending)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Offer, len(pending))
-	for i, p := range pending {
-		out[i] = p.offer
-	}
-	return out, nil
 }

@@ -178,7 +178,7 @@ func TestOfferAndTokenAndNonceExpire(t *testing.T) {
 	wantCode(t, err, CodeInvalidToken)
 }
 
-func TestReissueAfterLostPhone(t *testing.T) {
+func TestRecoverAfterLostPhone(t *testing.T) {
 	ctx := context.Background()
 	s := newService(t)
 	res, _ := s.Enrol(ctx, cli, "Ana", "case 9")
@@ -202,10 +202,11 @@ func TestReissueAfterLostPhone(t *testing.T) {
 	}
 	keep, _ := s.Issue(ctx, cli, IssueRequest{Type: schemas.CityIDCredential, Format: FormatLDP, Subject: old.did, Claims: cityIDClaims(), ResidentID: other.ID})
 
-	offers, err := s.Reissue(ctx, cli, res.ID)
+	rcv, err := s.Recover(ctx, cli, RecoveryRequest{ResidentID: res.ID, Evidence: RecoveryEvidence{Kind: EvidenceKnownToStaff}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	offers := rcv.Offers
 	if len(offers) != 2 {
 		t.Fatalf("%d offers, want one per type", len(offers))
 	}
@@ -222,14 +223,18 @@ func TestReissueAfterLostPhone(t *testing.T) {
 	for _, id := range ids {
 		r, _ := s.Get(ctx, id)
 		if r.State != StateRevoked {
-			t.Fatalf("%s is %s after reissue", id, r.State)
+			t.Fatalf("%s is %s after the recovery", id, r.State)
 		}
 	}
 	if r, _ := s.Get(ctx, keep.ID); r.State != StateActive {
 		t.Fatal("another resident's credential was revoked")
 	}
-	// The new wallet collects with the offer; claims are the old ones.
+	// The new wallet collects with the offer; claims are the old ones. (The
+	// city ID was suspended, so its replacement is too: collect the other.)
 	o := offers[0]
+	if o.Type == schemas.CityIDCredential {
+		o = offers[1]
+	}
 	code, _ := offerCode(t, &o)
 	grant, err := s.RedeemPreAuthorizedCode(ctx, code, o.TxCode)
 	if err != nil {
@@ -242,7 +247,7 @@ func TestReissueAfterLostPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkVerified(t, s, rec, "")
-	_, err = s.Reissue(ctx, cli, 999)
+	_, err = s.Recover(ctx, cli, RecoveryRequest{ResidentID: 999, Evidence: RecoveryEvidence{Kind: EvidencePhotoID}})
 	wantCode(t, err, CodeNotFound)
 }
 

@@ -97,7 +97,7 @@ func (s *Service) PrintPaper(ctx context.Context, actor Actor, id string, names 
 		return nil, err
 	}
 	out := &PaperCredential{ID: rec.ID, Type: rec.Type, IssuerDID: s.issuerKey.DID, IssuerName: s.cityName,
-		ValidFrom: rec.IssuedAt, StatusIndex: rec.StatusIndex, Claims: map[string]any{}, ClaimNames: picked,
+		ValidFrom: validFrom(rec), StatusIndex: rec.StatusIndex, Claims: map[string]any{}, ClaimNames: picked,
 		Text: text, PrintedAt: now}
 	if rec.ValidUntil != nil {
 		out.ValidUntil = *rec.ValidUntil

@@ -92,16 +92,16 @@ func (s *Service) Resident(ctx context.Context, id int64) (*Resident, error) {
 // recordCols are the columns scanRecord reads from credentials c: the
 // credential with its first form, then its later forms' formats, then its
 // claims' names (never their values).
-const recordCols = `c.id, c.type, c.subject, c.format, c.resident_id, c.status_index, c.state, c.issued_at, c.valid_until, c.credential,
+const recordCols = `c.id, c.type, c.subject, c.format, c.resident_id, c.status_index, c.state, c.issued_at, c.valid_from, c.valid_until, c.credential,
 	(SELECT group_concat(format, ' ') FROM (SELECT format FROM credential_forms f WHERE f.credential_id = c.id ORDER BY f.issued_at, f.rowid)),
 	(SELECT group_concat(key, ' ') FROM json_each(c.claims))`
 
 func scanRecord(row interface{ Scan(...any) error }) (*Record, error) {
 	var r Record
-	var resident, validUntil sql.NullInt64
+	var resident, from, validUntil sql.NullInt64
 	var issued int64
 	var later, claimNames sql.NullString
-	if err := row.Scan(&r.ID, &r.Type, &r.Subject, &r.Format, &resident, &r.StatusIndex, &r.State, &issued, &validUntil, &r.Credential, &later, &claimNames); err != nil {
+	if err := row.Scan(&r.ID, &r.Type, &r.Subject, &r.Format, &resident, &r.StatusIndex, &r.State, &issued, &from, &validUntil, &r.Credential, &later, &claimNames); err != nil {
 		return nil, err
 	}
 	if claimNames.String != "" {
@@ -111,6 +111,10 @@ func scanRecord(row interface{ Scan(...any) error }) (*Record, error) {
 	r.Forms = formsOf(r.Format, later)
 	r.ResidentID = resident.Int64
 	r.IssuedAt = time.Unix(0, issued).UTC()
+	r.ValidFrom = r.IssuedAt
+	if from.Valid {
+		r.ValidFrom = time.Unix(0, from.Int64).UTC()
+	}
 	if validUntil.Valid {
 		t := time.Unix(0, validUntil.Int64).UTC()
 		r.ValidUntil = &t

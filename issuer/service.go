@@ -77,6 +77,10 @@ type Service struct {
 
 	alloc indexAlloc
 
+	// testRecoveryHook, when set by a test, runs inside Recover's write
+	// transaction at each stage ("revoked", "replaced"); an error aborts it.
+	testRecoveryHook func(stage string) error
+
 	closeOnce sync.Once
 	closeErr  error
 }

@@ -23,8 +23,12 @@ const issuerUsage = `usage: cityid issuer COMMAND --data DIR [flags]
 commands:
   serve    --addr HOST:PORT [--public-url URL] [--city NAME]   run the issuer service
   offer    --type T --claims FILE.json [--resident ID] [--json] make a wallet offer: prints its URI and tx_code
-  issue    --type T --subject DID --claims FILE.json --format ldp|sd-jwt
+  issue    --type T --subject DID --claims FILE.json --format ldp|sd-jwt [--resident ID]
                                                                issue one credential and print it
+  enrol    --name NAME [--reference REF]                       enrol a resident: prints their number
+  recover  --resident ID --evidence KIND [--document-kind K] [--paper] [--valid-until DATE] [--json]
+                                                               lost phone: revoke the resident's credentials and
+                                                               print the replacements (offers, or paper QR texts)
   revoke   CREDENTIAL_ID                                       revoke a credential
   suspend  [--undo] CREDENTIAL_ID                              suspend (or lift the suspension of) a credential
   print    CREDENTIAL_ID --out FILE.pdf [--claims a,b] [--paper a4|letter] [--lang en|es]
@@ -56,6 +60,10 @@ func runIssuer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return issuerOffer(rest, stdout, stderr)
 	case "issue":
 		return issuerIssue(rest, stdout, stderr)
+	case "enrol":
+		return issuerEnrol(rest, stdout, stderr)
+	case "recover":
+		return issuerRecover(rest, stdout, stderr)
 	case "revoke":
 		return issuerRevoke(rest, stdout, stderr, false)
 	case "suspend":
@@ -273,12 +281,13 @@ func issuerOffer(args []string, stdout, stderr io.Writer) int {
 }
 
 func issuerIssue(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("issuer issue", stderr, "issuer issue --data DIR --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr")
+	fs := newFlags("issuer issue", stderr, "issuer issue --data DIR --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr [--resident ID]")
 	dir := fs.String("data", "", "data directory")
 	typ := fs.String("type", "", "credential type, e.g. ResidencyCredential")
 	subject := fs.String("subject", "", "the holder's DID")
 	claimsPath := fs.String("claims", "", "JSON file with the claims")
 	format := fs.String("format", "ldp", "ldp (W3C VC, eddsa-rdfc-2022), sd-jwt (SD-JWT VC) or qr (the compact QR form, CID1:)")
+	resident := fs.Int64("resident", 0, "enrolled resident id (optional; needed to re-issue after a lost phone)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -301,7 +310,7 @@ func issuerIssue(args []string, stdout, stderr io.Writer) int {
 		return reportErr(stderr, "issue", err)
 	}
 	defer svc.Close()
-	rec, err := svc.Issue(context.Background(), cliActor(), issuer.IssueRequest{Type: *typ, Subject: *subject, Claims: claims, Format: f})
+	rec, err := svc.Issue(context.Background(), cliActor(), issuer.IssueRequest{Type: *typ, Subject: *subject, Claims: claims, Format: f, ResidentID: *resident})
 	if err != nil {
 		return reportErr(stderr, "issue", err)
 	}

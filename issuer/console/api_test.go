@@ -67,8 +67,13 @@ func TestAPIFlow(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(body, `"state":"revoked"`) {
 		t.Fatalf("revoke: %d %s", res.StatusCode, body)
 	}
-	res, body = b.postJSON("/api/residents/1/reissue", ``, csrf)
-	var reissued struct{ Offers []OfferJSON }
+	res, body = b.get("/api/residents/1/reissue")
+	var plan RecoveryPlanJSON
+	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &plan) != nil || len(plan.Replace) != 1 || plan.Replace[0].Type != "ResidencyCredential" {
+		t.Fatalf("recovery plan: %d %s", res.StatusCode, body)
+	}
+	res, body = b.postJSON("/api/residents/1/reissue", `{"evidence":"photo_id","document_kind":"passport","valid_until":"2031-01-31"}`, csrf)
+	var reissued RecoveryJSON
 	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &reissued) != nil || len(reissued.Offers) != 1 ||
 		reissued.Offers[0].Type != "ResidencyCredential" {
 		t.Fatalf("reissue: %d %s", res.StatusCode, body)
@@ -133,7 +138,10 @@ func TestAPIBadInput(t *testing.T) {
 		{"offer claims", "/api/offers", `{"type":"AgeOverCredential","claims":{}}`, 400, "invalid_claims", "credentialSubject"},
 		{"suspend missing", "/api/credentials/x/suspend", `{}`, 400, "invalid_request", "suspended"},
 		{"unknown credential", "/api/credentials/urn:uuid:nope/revoke", ``, 404, "not_found", "nope"},
-		{"unknown resident", "/api/residents/77/reissue", ``, 404, "not_found", "77"},
+		{"unknown resident", "/api/residents/77/reissue", `{"evidence":"photo_id"}`, 404, "not_found", "77"},
+		{"recovery without evidence", "/api/residents/1/reissue", `{}`, 400, "invalid_request", "re-verified in person"},
+		{"recovery with a document number", "/api/residents/1/reissue", `{"evidence":"photo_id","document_kind":"X123"}`, 400, "invalid_request", "never its number"},
+		{"recovery date", "/api/residents/1/reissue", `{"evidence":"photo_id","valid_until":"soon"}`, 400, "invalid_request", "YYYY-MM-DD"},
 		{"bad resident id", "/api/residents/x/reissue", ``, 404, "not_found", "resident number"},
 	} {
 		res, body := b.postJSON(c.path, c.body, csrf)

@@ -109,6 +109,7 @@ var routes = []route{
 	{"POST", "/api/logout", anyStaff, true, (*handler).apiLogout},
 	{"POST", "/api/residents", anyStaff, true, (*handler).apiEnrol},
 	{"GET", "/api/residents/{id}", anyStaff, true, (*handler).apiResident},
+	{"GET", "/api/residents/{id}/reissue", anyStaff, true, (*handler).apiRecoveryPlan},
 	{"POST", "/api/residents/{id}/reissue", anyStaff, true, (*handler).apiReissue},
 	{"POST", "/api/credentials", anyStaff, true, (*handler).apiIssue},
 	{"GET", "/api/credentials", anyStaff, true, (*handler).apiSearch},

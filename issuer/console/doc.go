@@ -3,8 +3,9 @@
 // New returns one http.Handler serving server-rendered HTML under /console/
 // (sign in, first-admin bootstrap, search, enrol, issue from a form generated
 // from each credential type's schema, the credential-offer QR code and PIN,
-// revoke with a confirmation step, suspend, lost-phone re-issue, staff
-// administration) and the same operations as JSON under /api/. Pages need no
+// revoke with a confirmation step, suspend, lost-phone re-issue (recording
+// how the resident was re-verified in person, to a new phone or on paper),
+// staff administration) and the same operations as JSON under /api/. Pages need no
 // JavaScript and are usable with the keyboard alone.
 //
 // Both halves share one route table and one guard: a session cookie

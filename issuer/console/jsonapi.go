@@ -100,6 +100,7 @@ type RecordJSON struct {
 	StatusIndex int                    `json:"status_index"`
 	State       issuer.CredentialState `json:"state"`
 	IssuedAt    time.Time              `json:"issued_at"`
+	ValidFrom   time.Time              `json:"valid_from,omitzero"`
 	ValidUntil  *time.Time             `json:"valid_until,omitempty"`
 	Credential  string                 `json:"credential,omitempty"`
 	// Forms lists the formats the credential was issued in, first issued
@@ -127,7 +128,7 @@ func residentJSON(r *issuer.Resident) ResidentJSON {
 
 func recordJSON(r *issuer.Record, withCredential bool) RecordJSON {
 	out := RecordJSON{ID: r.ID, Type: r.Type, Subject: r.Subject, Format: r.Format, ResidentID: r.ResidentID,
-		StatusIndex: r.StatusIndex, State: r.State, IssuedAt: r.IssuedAt, ValidUntil: r.ValidUntil, Forms: r.Forms}
+		StatusIndex: r.StatusIndex, State: r.State, IssuedAt: r.IssuedAt, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil, Forms: r.Forms}
 	if withCredential {
 		out.Credential = string(r.Credential)
 	}
@@ -270,24 +271,115 @@ func (h *handler) apiResident(w http.ResponseWriter, r *http.Request, _ *session
 	writeJSON(w, http.StatusOK, residentJSON(res))
 }
 
+// RecoverRequest is the body of POST /api/residents/{id}/reissue, the
+// counter recovery after a lost phone.
+type RecoverRequest struct {
+	// Evidence is how the resident was re-verified in person: photo_id,
+	// caseworker_vouched, known_to_staff or city_records_questions.
+	Evidence string `json:"evidence"`
+	// DocumentKind is the kind of photo ID (never its number), with photo_id.
+	DocumentKind string `json:"document_kind,omitempty"`
+	// Paper mints paper credentials instead of offers for a new wallet.
+	Paper bool `json:"paper,omitempty"`
+	// ValidUntil (YYYY-MM-DD, the end of that day UTC) replaces the
+	// original validity end.
+	ValidUntil string `json:"valid_until,omitempty"`
+}
+
+// RecoveryJSON is the answer of a recovery.
+type RecoveryJSON struct {
+	ID        string       `json:"recovery"`
+	Revoked   []string     `json:"revoked"`
+	Offers    []OfferJSON  `json:"offers"`
+	Paper     []RecordJSON `json:"paper"`
+	Withdrawn []string     `json:"withdrawn_offers"`
+	Expired   []string     `json:"expired_not_replaced"`
+}
+
+// RecoveryPlanJSON is what a recovery would do now (GET
+// /api/residents/{id}/reissue): nothing is changed.
+type RecoveryPlanJSON struct {
+	Resident ResidentJSON      `json:"resident"`
+	Revoke   []RecordJSON      `json:"revoke"`
+	Replace  []ReplacementJSON `json:"replace"`
+	Withdraw int               `json:"withdraw_offers"`
+}
+
+// ReplacementJSON is one replacement a recovery would make.
+type ReplacementJSON struct {
+	Type       string     `json:"type"`
+	From       string     `json:"from"`
+	ValidFrom  time.Time  `json:"valid_from"`
+	ValidUntil *time.Time `json:"valid_until,omitempty"`
+	Expired    bool       `json:"expired,omitempty"`
+	Suspended  bool       `json:"suspended,omitempty"`
+}
+
+func (h *handler) apiRecoveryPlan(w http.ResponseWriter, r *http.Request, s *session) {
+	id, bad := residentID(r.PathValue("id"))
+	if bad != nil {
+		writeJSON(w, bad.Status, bad)
+		return
+	}
+	plan, err := h.api.RecoveryPlan(r.Context(), id)
+	if err != nil {
+		h.apiError(w, r, err)
+		return
+	}
+	out := RecoveryPlanJSON{Resident: residentJSON(plan.Resident), Revoke: []RecordJSON{}, Replace: []ReplacementJSON{}, Withdraw: plan.Withdraw}
+	for _, rec := range plan.Revoke {
+		out.Revoke = append(out.Revoke, recordJSON(&rec, false))
+	}
+	for _, rp := range plan.Replace {
+		out.Replace = append(out.Replace, ReplacementJSON{Type: rp.Type, From: rp.From, ValidFrom: rp.ValidFrom,
+			ValidUntil: rp.ValidUntil, Expired: rp.Expired, Suspended: rp.Suspended})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 func (h *handler) apiReissue(w http.ResponseWriter, r *http.Request, s *session) {
 	id, bad := residentID(r.PathValue("id"))
 	if bad != nil {
 		writeJSON(w, bad.Status, bad)
 		return
 	}
-	offers, err := h.api.Reissue(r.Context(), s.actor, id)
+	body, bad := decodeJSON[RecoverRequest](r)
+	if bad != nil {
+		writeJSON(w, bad.Status, bad)
+		return
+	}
+	req := issuer.RecoveryRequest{ResidentID: id, Paper: body.Paper,
+		Evidence: issuer.RecoveryEvidence{Kind: body.Evidence, DocumentKind: body.DocumentKind}}
+	if body.ValidUntil != "" {
+		end, err := issuer.ParseValidUntil(body.ValidUntil)
+		if err != nil {
+			e := invalid("valid_until must be a date as YYYY-MM-DD", issuer.FieldError{Path: "valid_until", Message: "not a date as YYYY-MM-DD"})
+			writeJSON(w, e.Status, e)
+			return
+		}
+		req.ValidUntil = &end
+	}
+	rcv, err := h.api.Recover(r.Context(), s.actor, req)
 	if err != nil {
 		h.apiError(w, r, err)
 		return
 	}
-	out := struct {
-		Offers []OfferJSON `json:"offers"`
-	}{Offers: []OfferJSON{}}
-	for _, o := range offers {
+	out := RecoveryJSON{ID: rcv.ID, Revoked: nonNil(rcv.Revoked), Offers: []OfferJSON{}, Paper: []RecordJSON{},
+		Withdrawn: nonNil(rcv.Withdrawn), Expired: nonNil(rcv.Expired)}
+	for _, o := range rcv.Offers {
 		out.Offers = append(out.Offers, offerJSON(o))
 	}
+	for _, p := range rcv.Paper {
+		out.Paper = append(out.Paper, recordJSON(&p, true))
+	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func (h *handler) apiIssue(w http.ResponseWriter, r *http.Request, s *session) {

@@ -381,26 +381,6 @@ func (h *handler) residentPage(w http.ResponseWriter, r *http.Request, s *sessio
 		Data: residentView{Resident: res, Rows: h.rows(r, recs)}})
 }
 
-func (h *handler) reissueConfirm(w http.ResponseWriter, r *http.Request, s *session) {
-	res := h.resident(w, r)
-	if res == nil {
-		return
-	}
-	recs, err := h.api.Search(r.Context(), issuer.Query{ResidentID: res.ID, Limit: 200})
-	if err != nil {
-		h.errorPage(w, r, h.asError(r, err))
-		return
-	}
-	var active []issuer.Record
-	for _, rec := range recs {
-		if rec.State != issuer.StateRevoked {
-			active = append(active, rec)
-		}
-	}
-	h.render(w, r, s, http.StatusOK, "reissue", page{Title: "Lost phone: re-issue",
-		Data: residentView{Resident: res, Active: active}})
-}
-
 type offersView struct {
 	Heading  string
 	Resident *issuer.Resident
@@ -418,19 +398,6 @@ func (h *handler) renderOffers(w http.ResponseWriter, r *http.Request, s *sessio
 		view.Offers = append(view.Offers, ov)
 	}
 	h.render(w, r, s, http.StatusOK, "offers", page{Title: heading, Data: view})
-}
-
-func (h *handler) reissueSubmit(w http.ResponseWriter, r *http.Request, s *session) {
-	res := h.resident(w, r)
-	if res == nil {
-		return
-	}
-	offers, err := h.api.Reissue(r.Context(), s.actor, res.ID)
-	if err != nil {
-		h.errorPage(w, r, h.asError(r, err))
-		return
-	}
-	h.renderOffers(w, r, s, "New wallet: scan each code", res, offers)
 }
 
 type credentialView struct {

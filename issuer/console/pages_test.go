@@ -392,14 +392,44 @@ func TestReissueLostPhone(t *testing.T) {
 		t.Fatal("no lost-phone link on the resident page")
 	}
 	res, page := b.get("/console/residents/1/reissue")
-	if res.StatusCode != 200 || !strings.Contains(page, "Revoke and make new offers") || strings.Count(page, "<li>") < 2 {
+	if res.StatusCode != 200 || !strings.Contains(page, "Revoke and re-issue") || strings.Count(page, "<li>") < 2 ||
+		!strings.Contains(page, "These credentials will be revoked") || !strings.Contains(page, `name="evidence" value="photo_id"`) ||
+		!strings.Contains(page, `value="paper"`) {
 		t.Fatalf("confirmation: status %d\n%s", res.StatusCode, page)
 	}
 	checkAccessible(t, "reissue confirmation", page)
 	if len(fx.stateCalls()) != 0 {
 		t.Fatal("the confirmation page changed state")
 	}
-	res, page = b.post("/console/residents/1/reissue", url.Values{"csrf": {csrf}})
+
+	// How the resident was re-verified is required; a document kind goes
+	// with a photo ID only; dates are checked. Nothing changes meanwhile.
+	for _, c := range []struct {
+		form url.Values
+		link string
+		want string
+	}{
+		{url.Values{"target": {"wallet"}}, "#f-evidence-photo_id", "re-verified the resident in person"},
+		{url.Values{"evidence": {"selfie"}, "target": {"wallet"}}, "#f-evidence-photo_id", "listed ways"},
+		{url.Values{"evidence": {"known_to_staff"}, "document": {"passport"}, "target": {"wallet"}}, "#f-document", "only with photo_id"},
+		{url.Values{"evidence": {"photo_id"}, "target": {"pigeon"}}, "#f-target-wallet", "new phone or paper"},
+		{url.Values{"evidence": {"photo_id"}, "target": {"paper"}, "valid_until": {"next year"}}, "#f-valid-until", "YYYY-MM-DD"},
+	} {
+		c.form.Set("csrf", csrf)
+		res, page := b.post("/console/residents/1/reissue", c.form)
+		if res.StatusCode != 400 || !strings.Contains(page, `href="`+c.link+`"`) || !strings.Contains(page, c.want) {
+			t.Fatalf("%v: status %d, want 400 linking %s saying %q\n%s", c.form, res.StatusCode, c.link, c.want, page)
+		}
+		checkAccessible(t, "reissue with errors", page)
+		if v := c.form.Get("evidence"); v == "known_to_staff" && !strings.Contains(page, `value="known_to_staff" checked`) {
+			t.Fatal("the chosen evidence was lost")
+		}
+	}
+	if len(fx.stateCalls()) != 0 {
+		t.Fatalf("a refused form changed state: %v", fx.stateCalls())
+	}
+
+	res, page = b.post("/console/residents/1/reissue", url.Values{"csrf": {csrf}, "evidence": {"photo_id"}, "document": {"passport"}, "target": {"wallet"}})
 	if res.StatusCode != 200 {
 		t.Fatalf("reissue: status %d", res.StatusCode)
 	}
@@ -419,6 +449,41 @@ func TestReissueLostPhone(t *testing.T) {
 			t.Errorf("credential %s is %s after re-issue", r.Type, r.State)
 		}
 	}
+	calls := fx.stateCalls()
+	if len(calls) != 1 || calls[0].Arg != "1 evidence=photo_id paper=false" {
+		t.Fatalf("calls %+v", calls)
+	}
+}
+
+// On paper: the replacements are shown as printable QR codes, linked to
+// their credential pages.
+func TestReissueOnPaper(t *testing.T) {
+	fx := newFixture(t)
+	b := newBrowser(t, fx.h)
+	csrf := b.signIn(clerkUser, clerkPass)
+	res, page := b.post("/console/residents/1/reissue", url.Values{"csrf": {csrf}, "evidence": {"caseworker_vouched"},
+		"target": {"paper"}, "valid_until": {"2031-01-31"}})
+	if res.StatusCode != 200 || !strings.Contains(page, "Paper replacements") {
+		t.Fatalf("paper: status %d\n%s", res.StatusCode, page)
+	}
+	checkAccessible(t, "paper replacements", page)
+	recs, _ := fx.fake.Search(t.Context(), issuer.Query{ResidentID: 1, State: issuer.StateActive})
+	if len(recs) == 0 {
+		t.Fatal("no paper credential")
+	}
+	for _, r := range recs {
+		if r.Format != issuer.FormatPaper || !strings.Contains(page, `href="/console/credentials/`+url.PathEscape(r.ID)+`"`) {
+			t.Fatalf("paper record %+v not linked", r)
+		}
+	}
+	if n := strings.Count(page, `src="data:image/png;base64,`); n != len(recs) {
+		t.Fatalf("%d QR codes for %d paper credentials", n, len(recs))
+	}
+	res, page = b.get("/console/credentials/" + url.PathEscape(recs[0].ID))
+	if res.StatusCode != 200 || !strings.Contains(page, "none: a paper credential") || !strings.Contains(page, "cityid-paper") {
+		t.Fatalf("paper credential page: status %d\n%s", res.StatusCode, page)
+	}
+	checkAccessible(t, "paper credential", page)
 }
 
 func TestStaffAdmin(t *testing.T) {

@@ -24,7 +24,7 @@ var files embed.FS
 // pageNames are the page templates; each is parsed with layout.html.
 var pageNames = []string{
 	"login", "bootstrap", "error", "dashboard", "enrol", "resident", "reissue",
-	"offers", "choose", "issue", "credential", "revoke", "staff",
+	"offers", "choose", "issue", "credential", "revoke", "staff", "paper",
 }
 
 type templates map[string]*template.Template
@@ -239,6 +239,8 @@ func formatLabel(f issuer.Format) string {
 		return "SD-JWT VC (dc+sd-jwt)"
 	case issuer.FormatQR:
 		return "QR code credential, shown offline (cityid-qr)"
+	case issuer.FormatPaper:
+		return "paper credential, a printed QR code (cityid-paper)"
 	}
 	return string(f)
 }

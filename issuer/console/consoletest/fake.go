@@ -339,7 +339,7 @@ func (f *Fake) newRecordLocked(typ, subject string, format issuer.Format, reside
 	switch format {
 	case issuer.FormatSDJWT:
 		doc = []byte("eyJhbGciOiJub25lIn0.test-only." + hex.EncodeToString(doc[:16]) + "~")
-	case issuer.FormatQR:
+	case issuer.FormatQR, issuer.FormatPaper:
 		doc = []byte("CID1:TEST" + strings.ToUpper(hex.EncodeToString(doc[:16])))
 	}
 	rec := issuer.Record{
@@ -456,23 +456,59 @@ func (f *Fake) Suspend(_ context.Context, actor issuer.Actor, id string, suspend
 	return nil
 }
 
-// Reissue implements issuer.API.
-func (f *Fake) Reissue(_ context.Context, actor issuer.Actor, residentID int64) ([]issuer.Offer, error) {
+// RecoveryPlan implements issuer.API: every credential of the resident not
+// revoked, replaced one per type.
+func (f *Fake) RecoveryPlan(_ context.Context, residentID int64) (*issuer.RecoveryPlan, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, err := f.residentLocked(residentID); err != nil {
+	res, err := f.residentLocked(residentID)
+	if err != nil {
 		return nil, err
 	}
-	var offers []issuer.Offer
-	for i, r := range f.records {
+	plan := &issuer.RecoveryPlan{Resident: res}
+	seen := map[string]bool{}
+	for _, r := range f.records {
 		if r.ResidentID != residentID || r.State == issuer.StateRevoked {
 			continue
 		}
-		f.records[i].State = issuer.StateRevoked
-		offers = append(offers, f.newOfferLocked(r.Type, residentID))
+		plan.Revoke = append(plan.Revoke, r)
+		if !seen[r.Type] {
+			seen[r.Type] = true
+			plan.Replace = append(plan.Replace, issuer.Replacement{Type: r.Type, From: r.ID, ValidFrom: r.IssuedAt, ValidUntil: r.ValidUntil})
+		}
 	}
-	f.record("Reissue", actor, fmt.Sprint(residentID))
-	return offers, nil
+	return plan, nil
+}
+
+// Recover implements issuer.API: it validates the evidence, revokes the
+// resident's credentials and makes one offer (or paper record) per type.
+func (f *Fake) Recover(ctx context.Context, actor issuer.Actor, req issuer.RecoveryRequest) (*issuer.Recovery, error) {
+	if err := req.Evidence.Validate(); err != nil {
+		return nil, err
+	}
+	plan, err := f.RecoveryPlan(ctx, req.ResidentID)
+	if err != nil {
+		return nil, err
+	}
+	if len(plan.Revoke) == 0 {
+		return nil, errf(issuer.CodeConflict, http.StatusConflict, "resident %d has nothing to recover", req.ResidentID)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &issuer.Recovery{ID: uuidURN(), ResidentID: req.ResidentID}
+	for _, r := range plan.Revoke {
+		f.records[f.findLocked(r.ID)].State = issuer.StateRevoked
+		out.Revoked = append(out.Revoked, r.ID)
+	}
+	for _, rp := range plan.Replace {
+		if req.Paper {
+			out.Paper = append(out.Paper, f.newRecordLocked(rp.Type, "", issuer.FormatPaper, req.ResidentID, nil))
+		} else {
+			out.Offers = append(out.Offers, f.newOfferLocked(rp.Type, req.ResidentID))
+		}
+	}
+	f.record("Recover", actor, fmt.Sprintf("%d evidence=%s paper=%t", req.ResidentID, req.Evidence.Kind, req.Paper))
+	return out, nil
 }
 
 func (f *Fake) newOfferLocked(typeName string, residentID int64) issuer.Offer {
