@@ -10,18 +10,27 @@
 // the app leaves the foreground on a phone. The screens are package
 // wallet/ui, the same as the desktop entry cmd/cityid-wallet; this
 // package also builds and runs on a desktop (go run ./mobile), where it
-// keeps its profiles in Fyne's storage for dev.cityid.wallet.
+// keeps its profiles in Fyne's storage for dev.cityid.wallet. A city's
+// package embeds its trust bundle (city/README.md) so that residents can
+// keep paper credentials from its issuers.
 package main
 
 import (
+	"embed"
 	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/cityid/cityid/credential/trust"
 	"github.com/cityid/cityid/wallet/ui"
 )
 
@@ -30,6 +39,29 @@ const appID = "dev.cityid.wallet"
 
 //go:embed Icon.png
 var icon []byte
+
+// city holds the city's trust bundle and root DID when whoever packages
+// the app put them there (city/README.md).
+//
+//go:embed city
+var city embed.FS
+
+// cityTrust opens the embedded trust bundle against the embedded root, or
+// returns nil when the package has none.
+func cityTrust(now time.Time) (*trust.Bundle, error) {
+	data, err := city.ReadFile("city/bundle.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	root, err := city.ReadFile("city/root.txt")
+	if err != nil {
+		return nil, fmt.Errorf("city/bundle.json needs city/root.txt, the city's root DID: %w", err)
+	}
+	return trust.Open(data, strings.TrimSpace(string(root)), now)
+}
 
 func main() {
 	a := app.NewWithID(appID)
@@ -41,7 +73,13 @@ func main() {
 	}
 	w := a.NewWindow("")
 	w.Resize(ui.DefaultSize) // a phone's window is always the whole screen
-	u := ui.New(a, w, ui.Options{Root: root})
+	bundle, err := cityTrust(time.Now())
+	if err != nil {
+		// The wallet works without it; only paper credentials from issuers
+		// it holds nothing from cannot be checked.
+		log.Printf("cityid wallet: the packaged trust bundle is not used: %v", err)
+	}
+	u := ui.New(a, w, ui.Options{Root: root, Trust: bundle})
 	if fyne.CurrentDevice().IsMobile() {
 		// A phone left on a counter must not show the credentials.
 		a.Lifecycle().SetOnExitedForeground(u.Lock)
