@@ -273,6 +273,9 @@ func TestCityContextTerms(t *testing.T) {
 		want[typ.Name] = true
 		add(typ.Claims)
 	}
+	for _, term := range []string{"Evidence", EvidenceType, "evidenceKind", "attester"} {
+		want[term] = true
+	}
 	var missing, extra []string
 	for k := range want {
 		if !city[k] {
