@@ -20,6 +20,7 @@ type content struct {
 	holder     ed25519.PublicKey // nil when not bound to a holder
 	subject    string            // credentialSubject.id; "" when absent
 	claims     []claim           // sorted by code
+	evidence   []schemas.Evidence
 }
 
 // maxTime is 9999-12-31T23:59:59Z, the last second RFC 3339 can write.
@@ -32,7 +33,7 @@ const maxTime = 253402300799
 func fromVC(vc map[string]any, holderKey crypto.PublicKey) (*content, string, error) {
 	for k := range vc {
 		switch k {
-		case "@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "credentialStatus":
+		case "@context", "id", "type", "issuer", "validFrom", "validUntil", "credentialSubject", "credentialStatus", "evidence":
 		case "proof":
 			return nil, "", errorf(ErrCredential, "the credential already has a proof: give the unsigned credential")
 		default:
@@ -62,6 +63,9 @@ func fromVC(vc map[string]any, holderKey crypto.PublicKey) (*content, string, er
 		return nil, "", err
 	}
 	if c.status, err = compactStatus(vc["credentialStatus"]); err != nil {
+		return nil, "", err
+	}
+	if c.evidence, err = compactEvidence(vc["evidence"]); err != nil {
 		return nil, "", err
 	}
 	subject, ok := vc["credentialSubject"].(map[string]any)
@@ -312,6 +316,9 @@ func (c *content) expand(issuer string, claims []claim, statusEntries []any) map
 	}
 	if len(statusEntries) > 0 {
 		vc["credentialStatus"] = statusEntries
+	}
+	if len(c.evidence) > 0 {
+		vc["evidence"] = schemas.EvidenceList(c.evidence)
 	}
 	return vc
 }

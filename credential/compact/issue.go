@@ -85,7 +85,7 @@ func Issue(vc map[string]any, signer crypto.Signer, opts IssueOptions) (string, 
 		return "", err
 	}
 	stored := append([]any{kindCredential, cbor.RawMessage(sig)}, c.header(true)...)
-	stored = append(stored, root, claims)
+	stored = c.withEvidence(append(stored, root, claims))
 	return encodeText(encode(stored)), nil
 }
 
@@ -93,7 +93,7 @@ func Issue(vc map[string]any, signer crypto.Signer, opts IssueOptions) (string, 
 // credential: [class, validFrom, validUntil, status, holder, subject,
 // digests]. It is never sent: a verifier rebuilds it from a presentation.
 func (c *content) body(digests []any) []byte {
-	return encode(append(c.header(true), digests))
+	return encode(c.withEvidence(append(c.header(true), digests)))
 }
 
 // IssuePaper signs a credential for printing: every claim in the clear, no
@@ -132,7 +132,7 @@ func (c *content) paperBody() []byte {
 	for _, cl := range c.claims {
 		m[cl.spec.code] = cl.value
 	}
-	return encode(append(c.header(false), m))
+	return encode(c.withEvidence(append(c.header(false), m)))
 }
 
 // pickClaims keeps the claims named in names, in code order. Every name must

@@ -178,8 +178,8 @@ func (p *parsed) parsePaper() error {
 	if err != nil {
 		return err
 	}
-	if len(body) != 6 {
-		return errorf(ErrCBOR, "the paper payload has %d members, not 6", len(body))
+	if len(body) != 6 && len(body) != 7 {
+		return errorf(ErrCBOR, "the paper payload has %d members, not 6 (or 7 with evidence)", len(body))
 	}
 	if p.c, err = decodeHeader(body[:5], false); err != nil {
 		return err
@@ -206,6 +206,9 @@ func (p *parsed) parsePaper() error {
 		p.c.claims = append(p.c.claims, cl)
 		prev = code
 	}
+	if len(body) == 7 {
+		return p.c.decodeEvidence(body[6])
+	}
 	return nil
 }
 
@@ -213,8 +216,8 @@ func (p *parsed) parsePaper() error {
 // subject, root, [[code, value], ...]].
 func (p *parsed) parseStored() error {
 	e := p.elems
-	if len(e) != 10 {
-		return errorf(ErrCBOR, "a stored credential has 10 members, not %d", len(e))
+	if len(e) != 10 && len(e) != 11 {
+		return errorf(ErrCBOR, "a stored credential has 10 members (11 with evidence), not %d", len(e))
 	}
 	var err error
 	if p.sig, err = parseCOSE(e[1], false); err != nil {
@@ -245,6 +248,9 @@ func (p *parsed) parseStored() error {
 		p.c.claims = append(p.c.claims, cl)
 		prev = cl.spec.code
 	}
+	if len(e) == 11 {
+		return p.c.decodeEvidence(e[10])
+	}
 	return nil
 }
 
@@ -259,8 +265,8 @@ const ChallengeTagSize = 2
 // holder, subject, seeds, items, proof].
 func (p *parsed) parsePresentation() error {
 	e := p.elems
-	if len(e) != 11 {
-		return errorf(ErrCBOR, "a presentation has 11 members, not %d", len(e))
+	if len(e) != 11 && len(e) != 12 {
+		return errorf(ErrCBOR, "a presentation has 11 members (12 with evidence), not %d", len(e))
 	}
 	var err error
 	if p.sig, err = parseCOSE(e[1], false); err != nil {
@@ -268,6 +274,11 @@ func (p *parsed) parsePresentation() error {
 	}
 	if p.c, err = decodeHeader(e[2:8], true); err != nil {
 		return err
+	}
+	if len(e) == 12 {
+		if err := p.c.decodeEvidence(e[11]); err != nil {
+			return err
+		}
 	}
 	seeds, ok := e[8].([]byte)
 	if !ok || len(seeds)%SeedSize != 0 {

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"slices"
 	"strings"
 	"time"
 )
@@ -25,8 +26,8 @@ type PresentOptions struct {
 const holderContext = "CID1 holder"
 
 // holderMessage is what a holder signs: the CBOR encoding of
-// ["CID1 holder", SHA-256 of the presentation's members 1 to 9 encoded as
-// one array, time, challenge].
+// ["CID1 holder", SHA-256 of the presentation's members 1 to 9 (and 11, the
+// evidence, when there is evidence) encoded as one array, time, challenge].
 func holderMessage(members []any, ts int64, challenge string) []byte {
 	sum := sha256.Sum256(encode(members))
 	return encode([]any{holderContext, sum[:], uint64(ts), challenge})
@@ -94,6 +95,7 @@ func Present(credentialText string, disclose []string, holder crypto.Signer, opt
 	}
 	members := append([]any{p.elems[1]}, p.elems[2:8]...)
 	members = append(members, seeds, items)
+	signed := c.withEvidence(slices.Clone(members))
 	var pr any
 	if holder != nil {
 		t := opts.Time
@@ -104,7 +106,7 @@ func Present(credentialText string, disclose []string, holder crypto.Signer, opt
 		if ts < 0 || ts > maxTime {
 			return "", errorf(ErrStale, "the presentation time %s is out of range", t)
 		}
-		sig, err := holder.Sign(rand.Reader, holderMessage(members, ts, opts.Challenge), crypto.Hash(0))
+		sig, err := holder.Sign(rand.Reader, holderMessage(signed, ts, opts.Challenge), crypto.Hash(0))
 		if err != nil {
 			return "", errorf(ErrCrypto, "the holder key could not sign: %v", err)
 		}
@@ -114,7 +116,7 @@ func Present(credentialText string, disclose []string, holder crypto.Signer, opt
 		}
 		pr = proofArr
 	}
-	return encodeText(encode(append(append([]any{kindPresentation}, members...), pr))), nil
+	return encodeText(encode(c.withEvidence(append(append([]any{kindPresentation}, members...), pr)))), nil
 }
 
 // checkHolder checks that holder fits the credential's binding.

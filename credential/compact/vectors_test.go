@@ -56,6 +56,12 @@ func makeVectors(t *testing.T) []vector {
 	delete(paper, "id")
 	age := sample(t, schemas.AgeOverCredential, ageOver, nil)
 	delete(age, "id")
+	attested := sample(t, schemas.ResidencyCredential, shelter, holderPriv)
+	delete(attested, "id")
+	attested["evidence"] = schemas.EvidenceList([]schemas.Evidence{{Kind: schemas.EvidenceShelter, Attester: "Downtown Shelter"}})
+	attestedPaper := sample(t, schemas.CityIDCredential, cityID, nil)
+	delete(attestedPaper, "id")
+	attestedPaper["evidence"] = schemas.EvidenceList([]schemas.Evidence{{Kind: schemas.EvidenceCaseworker, Attester: "Ana Ruiz"}})
 	return []vector{
 		{Name: "city-id-holder-bound", Description: "The size target: a city ID bound to the holder's key, every claim disclosed, no challenge.",
 			Credential: bound, IssuerSeed: vectorIssuerSeed, HolderSeed: vectorHolderSeed, RootSeed: vectorRootSeed,
@@ -67,6 +73,11 @@ func makeVectors(t *testing.T) []vector {
 			Credential: age, IssuerSeed: vectorIssuerSeed, RootSeed: vectorRootSeed, Disclose: []string{"ageOver18"}, VerifyAt: verifyAt},
 		{Name: "city-id-paper", Description: "The paper size target: a printed city ID, every claim in the clear, no holder binding.",
 			Credential: paper, IssuerSeed: vectorIssuerSeed, VerifyAt: verifyAt},
+		{Name: "residency-shelter-attested", Description: "Assisted enrolment: a residency credential issued on a shelter's attestation (evidence), holder-bound, showing residentOf.",
+			Credential: attested, IssuerSeed: vectorIssuerSeed, HolderSeed: vectorHolderSeed, RootSeed: vectorRootSeed,
+			Disclose: []string{"residentOf"}, PresentedAt: presentedAt, VerifyAt: verifyAt},
+		{Name: "city-id-paper-caseworker-attested", Description: "A printed city ID issued on a caseworker's attestation (evidence).",
+			Credential: attestedPaper, IssuerSeed: vectorIssuerSeed, VerifyAt: verifyAt},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -230,7 +231,11 @@ func (p *parsed) verifyHolder(now time.Time, opts VerifyOptions) error {
 	case pr.challenge != nil && subtle.ConstantTimeCompare(pr.challenge, challengeTag(opts.Challenge)) != 1:
 		return errorf(ErrChallenge, "the presentation was made for another challenge")
 	}
-	msg := holderMessage(p.elems[1:10], pr.time, signed)
+	members := p.elems[1:10]
+	if len(p.elems) == 12 {
+		members = append(slices.Clone(members), p.elems[11])
+	}
+	msg := holderMessage(members, pr.time, signed)
 	if !ed25519.Verify(p.c.holder, msg, pr.signature) {
 		return errorf(ErrHolderSignature, "the holder signature does not verify with the holder key %s", hex.EncodeToString(p.c.holder[:4]))
 	}
