@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto"
 	"time"
+
+	"github.com/cityid/cityid/schemas"
 )
 
 // Role is a staff member's role.
@@ -95,6 +97,21 @@ type IssueRequest struct {
 	ResidentID int64
 	// ValidUntil overrides the type's default validity.
 	ValidUntil *time.Time
+	// AttestedBy names the registered, enabled attester (caseworker or
+	// shelter) on whose attestation the resident's identity was established
+	// (assisted enrolment, AddAttester). The credential's evidence then
+	// names the kind of attestation and the attester. Empty: identity
+	// documents were seen at the counter, and the credential has no evidence.
+	AttestedBy string
+}
+
+// OfferRequest asks for a credential offer (CreateOffer's arguments, and the
+// attester of an assisted enrolment as in IssueRequest.AttestedBy).
+type OfferRequest struct {
+	Type       string
+	Claims     map[string]any
+	ResidentID int64
+	AttestedBy string
 }
 
 // Record is an issued credential as the issuer keeps it. Format and
@@ -124,6 +141,10 @@ type Record struct {
 	// ClaimNames are the names of the credential's top-level claims,
 	// sorted (set by Get and Search): what a paper form may print.
 	ClaimNames []string
+	// Evidence is the credential's evidence (an attestation), if any.
+	Evidence []schemas.Evidence
+
+	attesterID int64 // the attester of Evidence, 0 if none
 }
 
 // Query filters Search.

@@ -29,6 +29,11 @@ import (
 // over the same id, status entries and validity and kept in credential_forms.
 // Revocation and suspension act on the credential, so on every form.
 
+// SDJWTEvidenceClaim is the SD-JWT VC claim that carries a credential's
+// evidence, the same list of objects as the W3C evidence property. It is
+// never selectively disclosable.
+const SDJWTEvidenceClaim = "evidence"
+
 // unsignedVC is the VC 2.0 data model of a credential without a proof: what
 // the ldp_vc form signs with Data Integrity and the QR form with COSE.
 func (s *Service) unsignedVC(rec *Record, claims map[string]any, issuerDID string) map[string]any {
@@ -40,7 +45,7 @@ func (s *Service) unsignedVC(rec *Record, claims map[string]any, issuerDID strin
 	if rec.Subject != "" { // a paper credential names no holder
 		subject["id"] = rec.Subject
 	}
-	return map[string]any{
+	vc := map[string]any{
 		"@context":          []any{schemas.CredentialsV2URL, schemas.CityContextURL},
 		"id":                rec.ID,
 		"type":              []any{"VerifiableCredential", rec.Type},
@@ -50,6 +55,10 @@ func (s *Service) unsignedVC(rec *Record, claims map[string]any, issuerDID strin
 		"credentialSubject": subject,
 		"credentialStatus":  []any{entries[0].Map(), entries[1].Map()},
 	}
+	if len(rec.Evidence) > 0 {
+		vc["evidence"] = schemas.EvidenceList(rec.Evidence)
+	}
+	return vc
 }
 
 // validFrom is the start of a record's validity.
@@ -80,7 +89,17 @@ func (s *Service) signForm(rec *Record, in *issueInput) ([]byte, error) {
 		if from := validFrom(rec); !from.Equal(rec.IssuedAt) {
 			nbf = from
 		}
-		tok, err := sdjwt.Issue(in.claims, s.issuerSigner, sdjwt.IssueOptions{
+		claims := in.claims
+		if len(rec.Evidence) > 0 {
+			// Evidence is always disclosed: a verifier relying on the
+			// credential is entitled to know how identity was established.
+			claims = make(map[string]any, len(in.claims)+1)
+			for k, v := range in.claims {
+				claims[k] = v
+			}
+			claims[SDJWTEvidenceClaim] = schemas.EvidenceList(rec.Evidence)
+		}
+		tok, err := sdjwt.Issue(claims, s.issuerSigner, sdjwt.IssueOptions{
 			NotBefore: nbf,
 			Issuer:    s.issuerKey.DID, KeyID: s.issuerKey.VerificationMethod, VCT: credential.VCT(rec.Type),
 			IssuedAt: now, Expiry: *rec.ValidUntil, HolderKey: in.holderKey, Disclosable: disclosable(in.claims, ""),
@@ -184,7 +203,7 @@ func qrHolderKey(pub crypto.PublicKey, code string) error {
 // claims can be issued in the QR form, by signing a stand-in with a throwaway
 // key: the largest status position, today's validity, an Ed25519 holder.
 // CreateOffer lists the QR configuration only for claims that fit.
-func (s *Service) qrFits(typeName string, claims map[string]any) error {
+func (s *Service) qrFits(typeName string, claims map[string]any, evidence []schemas.Evidence) error {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return err
@@ -203,7 +222,7 @@ func (s *Service) qrFits(typeName string, claims map[string]any) error {
 		until = now.Add(time.Hour)
 	}
 	rec := &Record{ID: "urn:uuid:00000000-0000-4000-8000-000000000000", Type: typeName, Subject: issuerDID,
-		StatusIndex: status.MinLength - 1, IssuedAt: now, ValidUntil: &until}
+		StatusIndex: status.MinLength - 1, IssuedAt: now, ValidUntil: &until, Evidence: evidence}
 	text, err := compact.Issue(s.unsignedVC(rec, claims, issuerDID), priv, compact.IssueOptions{KeyID: vm, HolderKey: pub})
 	if err != nil {
 		return qrError(err)

@@ -213,15 +213,15 @@ func TestQRFormRefusalsAreRequestErrors(t *testing.T) {
 		t.Fatal("a signer failure became a request error")
 	}
 	// Claims the compact tables cannot carry: no QR configuration offered.
-	wantCode(t, s.qrFits(schemas.AgeOverCredential, map[string]any{"ageOver18": true, "nickname": "x"}), CodeInvalidRequest)
-	if err := s.qrFits(schemas.AgeOverCredential, map[string]any{"ageOver18": true}); err != nil {
+	wantCode(t, s.qrFits(schemas.AgeOverCredential, map[string]any{"ageOver18": true, "nickname": "x"}, nil), CodeInvalidRequest)
+	if err := s.qrFits(schemas.AgeOverCredential, map[string]any{"ageOver18": true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
 		claims string
 		want   int
 	}{{`{"ageOver18":true}`, 3}, {`{"ageOver18":true,"nickname":"x"}`, 2}} {
-		p, err := s.prepareOffer(schemas.AgeOverCredential, []byte(c.claims), 0)
+		p, err := s.prepareOffer(schemas.AgeOverCredential, []byte(c.claims), 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

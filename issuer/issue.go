@@ -71,6 +71,7 @@ type issueInput struct {
 	validUntil *time.Time // explicit override
 	validFrom  *time.Time // explicit validFrom (a replacement's), else the issue time
 	suspended  bool       // store it suspended (a replacement of a suspended credential)
+	attester   *Attester  // assisted enrolment: who attested, or nil
 }
 
 // validateClaims normalizes claims through JSON, checks an "id" member
@@ -175,6 +176,11 @@ func (s *Service) validateIssue(ctx context.Context, req IssueRequest) (*issueIn
 		}
 		in.validUntil = &t
 	}
+	if req.AttestedBy != "" {
+		if in.attester, err = s.activeAttester(ctx, req.AttestedBy); err != nil {
+			return nil, err
+		}
+	}
 	if req.ResidentID < 0 {
 		return nil, errorf(CodeInvalidRequest, "the resident id must be positive")
 	}
@@ -257,8 +263,12 @@ func (s *Service) newRecord(ctx context.Context, in *issueInput) (*Record, error
 	if in.validFrom != nil {
 		from = *in.validFrom
 	}
-	return &Record{ID: newUUID(), Type: in.typeName, Subject: in.subject, Format: in.format, ResidentID: in.residentID,
-		StatusIndex: index, State: StateActive, IssuedAt: now, ValidFrom: from, ValidUntil: &until}, nil
+	rec := &Record{ID: newUUID(), Type: in.typeName, Subject: in.subject, Format: in.format, ResidentID: in.residentID,
+		StatusIndex: index, State: StateActive, IssuedAt: now, ValidFrom: from, ValidUntil: &until}
+	if in.attester != nil {
+		rec.Evidence, rec.attesterID = []schemas.Evidence{in.attester.Evidence()}, in.attester.ID
+	}
+	return rec, nil
 }
 
 // sign makes a new credential and signs it in the input's format. Nothing is
@@ -289,10 +299,14 @@ func (w *wtx) insertCredential(actor Actor, rec *Record, claimsJSON []byte) erro
 	if f := validFrom(rec); !f.Equal(rec.IssuedAt) {
 		from = f.UnixNano()
 	}
-	if _, err := w.exec(`INSERT INTO credentials (id, type, subject, format, resident_id, status_index, state, issued_at, valid_from, valid_until, credential, claims)
-		VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)`,
+	var attester any
+	if rec.attesterID != 0 {
+		attester = rec.attesterID
+	}
+	if _, err := w.exec(`INSERT INTO credentials (id, type, subject, format, resident_id, status_index, state, issued_at, valid_from, valid_until, credential, claims, attester_id)
+		VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
 		rec.ID, rec.Type, rec.Subject, string(rec.Format), resident, rec.StatusIndex, rec.IssuedAt.UnixNano(),
-		from, rec.ValidUntil.UnixNano(), rec.Credential, string(claimsJSON)); err != nil {
+		from, rec.ValidUntil.UnixNano(), rec.Credential, string(claimsJSON), attester); err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return errorf(CodeNotFound, "there is no resident %d", rec.ResidentID)
 		}
@@ -301,6 +315,10 @@ func (w *wtx) insertCredential(actor Actor, rec *Record, claimsJSON []byte) erro
 	details := map[string]any{"type": rec.Type, "format": rec.Format, "subject": rec.Subject, "statusIndex": rec.StatusIndex}
 	if rec.ResidentID != 0 {
 		details["resident"] = rec.ResidentID
+	}
+	if rec.attesterID != 0 {
+		details["attester"] = rec.attesterID
+		details["evidence"] = rec.Evidence[0].Kind
 	}
 	return w.audit(actor, "credential.issue", rec.ID, details)
 }
@@ -320,7 +338,14 @@ func (s *Service) Issue(ctx context.Context, actor Actor, req IssueRequest) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if err := s.w.do(ctx, func(w *wtx) error { return w.insertCredential(actor, rec, in.claimsJSON) }); err != nil {
+	if err := s.w.do(ctx, func(w *wtx) error {
+		if rec.attesterID != 0 {
+			if err := w.recheckAttester(rec.attesterID); err != nil {
+				return err
+			}
+		}
+		return w.insertCredential(actor, rec, in.claimsJSON)
+	}); err != nil {
 		return nil, err
 	}
 	return rec, nil

@@ -116,14 +116,15 @@ type pendingOffer struct {
 	offer      Offer
 	code       string
 	claimsJSON []byte
-	recovery   string // the recovery that made the offer, if any
-	suspended  bool   // its credential starts suspended (it replaces a suspended one)
+	recovery   string    // the recovery that made the offer, if any
+	suspended  bool      // its credential starts suspended (it replaces a suspended one)
+	attester   *Attester // assisted enrolment, or nil
 }
 
 // prepareOffer makes an offer of one credential in every form: SD-JWT VC,
 // W3C VC and, when the claims fit one QR code, the QR form.
-func (s *Service) prepareOffer(typeName string, claimsJSON []byte, residentID int64) (*pendingOffer, error) {
-	p := &pendingOffer{code: randomToken(32), claimsJSON: claimsJSON}
+func (s *Service) prepareOffer(typeName string, claimsJSON []byte, residentID int64, attester *Attester) (*pendingOffer, error) {
+	p := &pendingOffer{code: randomToken(32), claimsJSON: claimsJSON, attester: attester}
 	p.offer = Offer{ID: randomToken(16), TxCode: randomDigits(TxCodeLength), Type: typeName, ResidentID: residentID,
 		Expires: s.now().Add(OfferTTL)}
 	ids := []string{ConfigurationID(typeName, FormatSDJWT), ConfigurationID(typeName, FormatLDP)}
@@ -131,7 +132,11 @@ func (s *Service) prepareOffer(typeName string, claimsJSON []byte, residentID in
 	if err := json.Unmarshal(claimsJSON, &claims); err != nil {
 		return nil, fmt.Errorf("reading the offer's claims: %w", err)
 	}
-	if err := s.qrFits(typeName, claims); err == nil {
+	var evidence []schemas.Evidence
+	if attester != nil {
+		evidence = []schemas.Evidence{attester.Evidence()}
+	}
+	if err := s.qrFits(typeName, claims, evidence); err == nil {
 		ids = append(ids, ConfigurationID(typeName, FormatQR))
 	} else if !IsCode(err, CodeInvalidRequest) {
 		return nil, err
@@ -155,7 +160,7 @@ func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
 	if p.offer.ResidentID != 0 {
 		resident = p.offer.ResidentID
 	}
-	var from, until, recovery any
+	var from, until, recovery, attester any
 	if p.offer.ValidFrom != nil {
 		from = p.offer.ValidFrom.UnixNano()
 	}
@@ -165,10 +170,14 @@ func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
 	if p.recovery != "" {
 		recovery = p.recovery
 	}
+	if p.attester != nil {
+		attester = p.attester.ID
+	}
 	if _, err := w.exec(`INSERT INTO offers (id, type, claims, resident_id, code_hash, tx_hash, attempts, state, created, expires,
-		valid_from, valid_until, recovery, suspended)
-		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?, ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
-		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano(), from, until, recovery, p.suspended); err != nil {
+		valid_from, valid_until, recovery, suspended, attester_id)
+		VALUES (?, ?, ?, ?, ?, ?, 0, 'open', ?, ?, ?, ?, ?, ?, ?)`, p.offer.ID, p.offer.Type, string(p.claimsJSON), resident,
+		hashSecret(p.code), txHash(p.code, p.offer.TxCode), w.now.UnixNano(), p.offer.Expires.UnixNano(), from, until, recovery, p.suspended,
+		attester); err != nil {
 		if strings.Contains(err.Error(), "FOREIGN KEY") {
 			return errorf(CodeNotFound, "there is no resident %d", p.offer.ResidentID)
 		}
@@ -181,19 +190,35 @@ func (w *wtx) insertOffer(actor Actor, p *pendingOffer) error {
 	if p.recovery != "" {
 		details["recovery"] = p.recovery
 	}
+	attestationAudit(details, p.attester)
 	return w.audit(actor, "offer.create", "offer:"+p.offer.ID, details)
 }
 
 // CreateOffer validates the claims and stores a single-use credential offer
 // for a resident's wallet, with a pre-authorized code and a tx_code.
 func (s *Service) CreateOffer(ctx context.Context, actor Actor, typeName string, claims map[string]any, residentID int64) (*Offer, error) {
+	return s.CreateOfferFor(ctx, actor, OfferRequest{Type: typeName, Claims: claims, ResidentID: residentID})
+}
+
+// CreateOfferFor is CreateOffer with the whole request: with AttestedBy, the
+// offered credential's evidence names that attester's attestation. The
+// attester must be registered and enabled when the offer is made; the wallet
+// redeeming the offer later gets the attestation the offer recorded.
+func (s *Service) CreateOfferFor(ctx context.Context, actor Actor, req OfferRequest) (*Offer, error) {
+	typeName, residentID := req.Type, req.ResidentID
 	actor, err := s.requireStaff(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	_, claimsJSON, err := validateClaims(typeName, claims, "")
+	_, claimsJSON, err := validateClaims(typeName, req.Claims, "")
 	if err != nil {
 		return nil, err
+	}
+	var attester *Attester
+	if req.AttestedBy != "" {
+		if attester, err = s.activeAttester(ctx, req.AttestedBy); err != nil {
+			return nil, err
+		}
 	}
 	if residentID < 0 {
 		return nil, errorf(CodeInvalidRequest, "the resident id must be positive")
@@ -203,11 +228,18 @@ func (s *Service) CreateOffer(ctx context.Context, actor Actor, typeName string,
 			return nil, err
 		}
 	}
-	p, err := s.prepareOffer(typeName, claimsJSON, residentID)
+	p, err := s.prepareOffer(typeName, claimsJSON, residentID, attester)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.w.do(ctx, func(w *wtx) error { return w.insertOffer(actor, p) }); err != nil {
+	if err := s.w.do(ctx, func(w *wtx) error {
+		if attester != nil {
+			if err := w.recheckAttester(attester.ID); err != nil {
+				return err
+			}
+		}
+		return w.insertOffer(actor, p)
+	}); err != nil {
 		return nil, err
 	}
 	return &p.offer, nil
@@ -328,12 +360,12 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 		return nil, errorf(CodeInvalidToken, "the access token is not valid")
 	}
 	var offerID, offerType, claims string
-	var resident, validFrom, validUntil sql.NullInt64
+	var resident, validFrom, validUntil, attesterID sql.NullInt64
 	var tokenExpires int64
 	var suspended bool
-	err := s.db.Read.QueryRowContext(ctx, `SELECT id, type, claims, resident_id, token_expires, valid_from, valid_until, suspended
+	err := s.db.Read.QueryRowContext(ctx, `SELECT id, type, claims, resident_id, token_expires, valid_from, valid_until, suspended, attester_id
 		FROM offers WHERE token_hash = ? AND state = 'redeemed'`,
-		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires, &validFrom, &validUntil, &suspended)
+		hashSecret(accessToken)).Scan(&offerID, &offerType, &claims, &resident, &tokenExpires, &validFrom, &validUntil, &suspended, &attesterID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errorf(CodeInvalidToken, "the access token is not valid")
 	}
@@ -377,6 +409,12 @@ func (s *Service) IssueForToken(ctx context.Context, accessToken string, typeNam
 		t := time.Unix(0, validUntil.Int64).UTC()
 		in.validUntil = &t
 	}
+	// An attested offer gives the attestation it recorded.
+	if attesterID.Valid {
+		if in.attester, err = scanAttester(s.db.Read.QueryRowContext(ctx, "SELECT "+attesterCols+" FROM attesters WHERE id = ?", attesterID.Int64)); err != nil {
+			return nil, fmt.Errorf("reading the offer's attester: %w", err)
+		}
+	}
 	if in.claims, in.claimsJSON, err = validateClaims(offerType, raw, ""); err != nil {
 		return nil, err
 	}
@@ -416,7 +454,8 @@ func (s *Service) issueOfferForm(ctx context.Context, offerID string, in *issueI
 			return nil, errorf(CodeConflict, "the credential %s was revoked; ask the counter for a new offer", first.ID)
 		}
 		rec = &Record{ID: first.ID, Type: first.Type, Subject: first.Subject, Format: f, ResidentID: first.ResidentID,
-			StatusIndex: first.StatusIndex, State: first.State, IssuedAt: first.IssuedAt, ValidFrom: first.ValidFrom, ValidUntil: first.ValidUntil}
+			StatusIndex: first.StatusIndex, State: first.State, IssuedAt: first.IssuedAt, ValidFrom: first.ValidFrom, ValidUntil: first.ValidUntil,
+			Evidence: first.Evidence, attesterID: first.attesterID}
 	}
 	if rec.Credential, err = s.signForm(rec, in); err != nil {
 		return nil, err

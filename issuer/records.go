@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cityid/cityid/schemas"
 )
 
 // Search limits.
@@ -91,22 +93,29 @@ func (s *Service) Resident(ctx context.Context, id int64) (*Resident, error) {
 
 // recordCols are the columns scanRecord reads from credentials c: the
 // credential with its first form, then its later forms' formats, then its
-// claims' names (never their values).
+// claims' names (never their values), then its attester (assisted enrolment).
 const recordCols = `c.id, c.type, c.subject, c.format, c.resident_id, c.status_index, c.state, c.issued_at, c.valid_from, c.valid_until, c.credential,
 	(SELECT group_concat(format, ' ') FROM (SELECT format FROM credential_forms f WHERE f.credential_id = c.id ORDER BY f.issued_at, f.rowid)),
-	(SELECT group_concat(key, ' ') FROM json_each(c.claims))`
+	(SELECT group_concat(key, ' ') FROM json_each(c.claims)),
+	c.attester_id, (SELECT a.name FROM attesters a WHERE a.id = c.attester_id), (SELECT a.kind FROM attesters a WHERE a.id = c.attester_id)`
 
 func scanRecord(row interface{ Scan(...any) error }) (*Record, error) {
 	var r Record
 	var resident, from, validUntil sql.NullInt64
 	var issued int64
-	var later, claimNames sql.NullString
-	if err := row.Scan(&r.ID, &r.Type, &r.Subject, &r.Format, &resident, &r.StatusIndex, &r.State, &issued, &from, &validUntil, &r.Credential, &later, &claimNames); err != nil {
+	var later, claimNames, attesterName, attesterKind sql.NullString
+	var attester sql.NullInt64
+	if err := row.Scan(&r.ID, &r.Type, &r.Subject, &r.Format, &resident, &r.StatusIndex, &r.State, &issued, &from, &validUntil, &r.Credential, &later, &claimNames,
+		&attester, &attesterName, &attesterKind); err != nil {
 		return nil, err
 	}
 	if claimNames.String != "" {
 		r.ClaimNames = strings.Fields(claimNames.String)
 		sort.Strings(r.ClaimNames)
+	}
+	if attester.Valid {
+		a := Attester{ID: attester.Int64, Name: attesterName.String, Kind: AttesterKind(attesterKind.String)}
+		r.attesterID, r.Evidence = a.ID, []schemas.Evidence{a.Evidence()}
 	}
 	r.Forms = formsOf(r.Format, later)
 	r.ResidentID = resident.Int64

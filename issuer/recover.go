@@ -177,8 +177,9 @@ var errRecoveryRace = errors.New("issuer: the resident's credentials changed dur
 // recoverySource is what a replacement is made from.
 type recoverySource struct {
 	Replacement
-	claims string
-	at     int64 // issued_at or created: the newest per type wins
+	claims   string
+	at       int64         // issued_at or created: the newest per type wins
+	attester sql.NullInt64 // the attester of an assisted enrolment, kept by the replacement
 }
 
 // recoverySnapshot is the resident's recoverable state at one moment.
@@ -213,7 +214,7 @@ func nullTime(v sql.NullInt64) *time.Time {
 func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now time.Time) (*recoverySnapshot, error) {
 	snap := &recoverySnapshot{}
 	var all []recoverySource
-	rows, err := q.QueryContext(ctx, `SELECT id, type, claims, issued_at, valid_from, valid_until, state = 'suspended' FROM credentials
+	rows, err := q.QueryContext(ctx, `SELECT id, type, claims, issued_at, valid_from, valid_until, state = 'suspended', attester_id FROM credentials
 		WHERE resident_id = ? AND state <> 'revoked' ORDER BY id`, residentID)
 	if err != nil {
 		return nil, err
@@ -221,7 +222,7 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 	for rows.Next() {
 		var src recoverySource
 		var from, until sql.NullInt64
-		if err := rows.Scan(&src.From, &src.Type, &src.claims, &src.at, &from, &until, &src.Suspended); err != nil {
+		if err := rows.Scan(&src.From, &src.Type, &src.claims, &src.at, &from, &until, &src.Suspended, &src.attester); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -241,7 +242,7 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 		return nil, err
 	}
 	rows, err = q.QueryContext(ctx, `SELECT id, type, claims, created, valid_from, valid_until, suspended, state, recovery IS NOT NULL AND replaced = 0
-		AND NOT EXISTS (SELECT 1 FROM offer_credentials oc WHERE oc.offer_id = o.id)
+		AND NOT EXISTS (SELECT 1 FROM offer_credentials oc WHERE oc.offer_id = o.id), attester_id
 		FROM offers o WHERE resident_id = ? ORDER BY id`, residentID)
 	if err != nil {
 		return nil, err
@@ -251,7 +252,7 @@ func readRecoverySnapshot(ctx context.Context, q querier, residentID int64, now 
 		var id, state string
 		var from, until sql.NullInt64
 		var uncollected bool
-		if err := rows.Scan(&id, &src.Type, &src.claims, &src.at, &from, &until, &src.Suspended, &state, &uncollected); err != nil {
+		if err := rows.Scan(&id, &src.Type, &src.claims, &src.at, &from, &until, &src.Suspended, &state, &uncollected, &src.attester); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -398,8 +399,17 @@ func (s *Service) prepareRecovery(ctx context.Context, req RecoveryRequest, unti
 			return nil, errorf(CodeInvalidRequest, "the new validity end %s is before the %s became valid (%s)",
 				validUntil.Format(time.DateOnly), src.Type, from.Format(time.DateOnly))
 		}
+		// A replacement keeps the attestation its credential was issued on,
+		// even if the attester was disabled since.
+		var attester *Attester
+		if src.attester.Valid {
+			row := s.db.Read.QueryRowContext(ctx, "SELECT "+attesterCols+" FROM attesters WHERE id = ?", src.attester.Int64)
+			if attester, err = scanAttester(row); err != nil {
+				return nil, fmt.Errorf("reading the attester of %s: %w", src.From, err)
+			}
+		}
 		if !req.Paper {
-			o, err := s.prepareOffer(src.Type, claimsJSON, req.ResidentID)
+			o, err := s.prepareOffer(src.Type, claimsJSON, req.ResidentID, attester)
 			if err != nil {
 				return nil, err
 			}
@@ -409,7 +419,7 @@ func (s *Service) prepareRecovery(ctx context.Context, req RecoveryRequest, unti
 			continue
 		}
 		in := &issueInput{typeName: src.Type, format: FormatPaper, residentID: req.ResidentID, claims: claims,
-			claimsJSON: claimsJSON, validFrom: &from, validUntil: validUntil, suspended: src.Suspended}
+			claimsJSON: claimsJSON, validFrom: &from, validUntil: validUntil, suspended: src.Suspended, attester: attester}
 		rec, err := s.sign(ctx, in)
 		if err != nil {
 			return nil, err

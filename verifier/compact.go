@@ -117,6 +117,7 @@ func (v *Verifier) verifyCompact(r *Result, text string) {
 	}
 	r.Issuer, r.Types = ver.Issuer, c.Types
 	r.Claims = subjectClaims(c.Subject)
+	r.setEvidence(ver.Credential["evidence"])
 	r.Checks.Proof = pass()
 	r.Checks.IssuerBinding = checkBinding(ver.KeyID, ver.Issuer)
 	r.Checks.TrustedIssuer = v.checkTrusted(ver.Issuer, ver.Type)

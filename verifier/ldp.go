@@ -42,6 +42,7 @@ func (v *Verifier) checkLDPCredential(r *Result, doc map[string]any) *credential
 	}
 	r.Issuer, r.Types, r.Subject = c.Issuer, c.Types, c.SubjectID()
 	r.Claims = subjectClaims(c.Subject)
+	r.setEvidence(doc["evidence"])
 	var vm string
 	if c.IsV2() {
 		proof, err := v.verifyProof(doc, dataintegrity.VerifyOptions{Cryptosuites: v.p.Cryptosuites, ProofPurpose: "assertionMethod"}, did.AssertionMethod)

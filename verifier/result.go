@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/credential"
+	"github.com/cityid/cityid/schemas"
 )
 
 // Outcome is the outcome of one check.
@@ -109,6 +110,11 @@ type Result struct {
 	// a bare credential, a copied code): the counter must compare the
 	// printed name with the person.
 	NoHolderBinding bool `json:"no_holder_binding,omitempty"`
+	// Evidence says how the issuer established the holder's identity
+	// (the credential's evidence property, in every form): e.g. attested
+	// by a shelter, and which one. Empty when the credential has none,
+	// which for a city credential means documents seen at the counter.
+	Evidence []schemas.Evidence `json:"evidence,omitempty"`
 	// Failures lists every failed check with its reason code.
 	Failures []Failure `json:"failures,omitempty"`
 	// Warnings are facts a clerk should know that do not fail verification.

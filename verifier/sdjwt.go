@@ -15,6 +15,7 @@ import (
 var registeredJWTClaims = map[string]bool{
 	"iss": true, "sub": true, "iat": true, "nbf": true, "exp": true,
 	"cnf": true, "vct": true, "vct#integrity": true, "status": true, "jti": true, "aud": true,
+	"evidence": true, // reported in Result.Evidence
 }
 
 // verifySDJWT checks an SD-JWT VC, with or without a Key Binding JWT.
@@ -75,6 +76,7 @@ func (v *Verifier) verifySDJWT(r *Result, s string) {
 			r.Claims[k] = val
 		}
 	}
+	r.setEvidence(ver.Claims["evidence"])
 	r.Checks.Status = v.checkSDJWTStatus(r, ver.Status, iss)
 }
 

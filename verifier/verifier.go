@@ -13,6 +13,7 @@ import (
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/did"
+	"github.com/cityid/cityid/schemas"
 )
 
 // Verifier checks credentials and presentations under one Policy. It is safe
@@ -156,6 +157,18 @@ func (v *Verifier) publicKey(vm string, rel did.Relationship) (crypto.PublicKey,
 		return nil, err
 	}
 	return pub, nil
+}
+
+// setEvidence reads a credential's evidence property into r. Evidence that
+// is not the city's (another issuer's vocabulary) is not reported as city
+// evidence; a warning says it is there.
+func (r *Result) setEvidence(v any) {
+	ev, err := schemas.ParseEvidence(v)
+	if err != nil {
+		r.Warnings = append(r.Warnings, "the credential carries evidence this verifier cannot read, so it does not say how the holder's identity was established")
+		return
+	}
+	r.Evidence = ev
 }
 
 // checkBinding checks that verification method vm belongs to issuer.

@@ -63,6 +63,11 @@ type Outcome struct {
 	// Claims are the claims the holder disclosed, in the schema's order,
 	// with human labels. Empty unless Pass: unverified claims are not shown.
 	Claims []Claim
+	// Evidence says how the issuer established the holder's identity, one
+	// plain sentence per evidence entry, e.g. "Identity attested by a
+	// shelter (Downtown Shelter)." Empty unless Pass, and for credentials
+	// issued on documents seen at the counter.
+	Evidence []string
 	// HolderBound is true when the holder proved possession of the
 	// credential's key (a code made by the resident's wallet).
 	HolderBound bool
@@ -176,6 +181,9 @@ func (k *Kiosk) outcome(res *verifier.Result) Outcome {
 		}
 		o.Reason = passReason(res)
 		o.Claims = labelClaims(o.Type, res.Claims)
+		for _, e := range res.Evidence {
+			o.Evidence = append(o.Evidence, sentence(clean(e.Describe())))
+		}
 		return o
 	}
 	o.Headline = HeadlineRefused

@@ -155,6 +155,9 @@ func render(w io.Writer, o Outcome, width int, color bool) error {
 			line("  (no claims disclosed)")
 		}
 		line("")
+		for _, e := range o.Evidence {
+			para("", e)
+		}
 		para("", o.Reason)
 	} else {
 		para("Reason: ", o.Reason)

@@ -192,7 +192,7 @@ func (u *UI) Show(o kiosk.Outcome) {
 	}
 	if o.Pass { // the claims first: they are what the clerk came for
 		u.body.Objects = []fyne.CanvasObject{u.claims, u.reason, u.advice, u.warnings, u.note}
-		u.reason.SetText(o.Reason)
+		u.reason.SetText(strings.Join(append(append([]string(nil), o.Evidence...), o.Reason), "\n"))
 		u.advice.SetText(o.Notice)
 	} else {
 		u.body.Objects = []fyne.CanvasObject{u.reason, u.advice, u.claims, u.warnings, u.note}
