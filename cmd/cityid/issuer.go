@@ -22,8 +22,9 @@ const issuerUsage = `usage: cityid issuer COMMAND --data DIR [flags]
 
 commands:
   serve    --addr HOST:PORT [--public-url URL] [--city NAME]   run the issuer service
-  offer    --type T --claims FILE.json [--resident ID] [--json] make a wallet offer: prints its URI and tx_code
-  issue    --type T --subject DID --claims FILE.json --format ldp|sd-jwt [--resident ID]
+  offer    --type T --claims FILE.json [--resident ID] [--attested-by NAME] [--json]
+                                                               make a wallet offer: prints its URI and tx_code
+  issue    --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr [--resident ID] [--attested-by NAME]
                                                                issue one credential and print it
   enrol    --name NAME [--reference REF]                       enrol a resident: prints their number
   recover  --resident ID --evidence KIND [--document-kind K] [--paper] [--valid-until DATE] [--json]
@@ -37,7 +38,13 @@ commands:
   batch    --type T --csv FILE [--format ldp|sd-jwt]           issue to many DIDs from a CSV file
   audit verify                                                 check the tamper-evident audit log
   staff add --username U --role admin|clerk                    add a staff account (password from
-                                                               CITYID_STAFF_PASSWORD or standard input)`
+                                                               CITYID_STAFF_PASSWORD or standard input)
+  attester add --name NAME --kind caseworker|shelter           register who may attest a resident's identity
+  attester disable [--undo] --name NAME                        stop (or allow again) an attester's attestations
+  attester list                                                list the attesters as JSON
+
+--attested-by NAME: the resident has no documents; a registered attester
+vouched for them, and the credential's evidence says so.`
 
 // publicURLFile keeps the URL `serve` was started with, so that offers made
 // by the CLI while the service runs point wallets at it; cityNameFile keeps
@@ -81,6 +88,12 @@ func runIssuer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "staff":
 		if len(rest) > 0 && rest[0] == "add" {
 			return issuerStaffAdd(rest[1:], stdin, stdout, stderr)
+		}
+	case "attester":
+		if len(rest) > 0 {
+			if code, ok := issuerAttester(rest[0], rest[1:], stdout, stderr); ok {
+				return code
+			}
 		}
 	}
 	fmt.Fprintln(stderr, issuerUsage)
@@ -244,11 +257,12 @@ func parseFormat(s string) (issuer.Format, error) {
 }
 
 func issuerOffer(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("issuer offer", stderr, "issuer offer --data DIR --type T --claims FILE.json [--resident ID] [--json]")
+	fs := newFlags("issuer offer", stderr, "issuer offer --data DIR --type T --claims FILE.json [--resident ID] [--attested-by NAME] [--json]")
 	dir := fs.String("data", "", "data directory")
 	typ := fs.String("type", "", "credential type, e.g. ResidencyCredential")
 	claimsPath := fs.String("claims", "", "JSON file with the claims")
 	resident := fs.Int64("resident", 0, "enrolled resident id (optional)")
+	attestedBy := fs.String("attested-by", "", "the registered caseworker or shelter that attested the resident's identity (no documents)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of two lines")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -267,7 +281,8 @@ func issuerOffer(args []string, stdout, stderr io.Writer) int {
 		return reportErr(stderr, "offer", err)
 	}
 	defer svc.Close()
-	offer, err := svc.CreateOffer(context.Background(), cliActor(), *typ, claims, *resident)
+	offer, err := svc.CreateOfferFor(context.Background(), cliActor(),
+		issuer.OfferRequest{Type: *typ, Claims: claims, ResidentID: *resident, AttestedBy: *attestedBy})
 	if err != nil {
 		return reportErr(stderr, "offer", err)
 	}
@@ -281,13 +296,14 @@ func issuerOffer(args []string, stdout, stderr io.Writer) int {
 }
 
 func issuerIssue(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("issuer issue", stderr, "issuer issue --data DIR --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr [--resident ID]")
+	fs := newFlags("issuer issue", stderr, "issuer issue --data DIR --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr [--resident ID] [--attested-by NAME]")
 	dir := fs.String("data", "", "data directory")
 	typ := fs.String("type", "", "credential type, e.g. ResidencyCredential")
 	subject := fs.String("subject", "", "the holder's DID")
 	claimsPath := fs.String("claims", "", "JSON file with the claims")
 	format := fs.String("format", "ldp", "ldp (W3C VC, eddsa-rdfc-2022), sd-jwt (SD-JWT VC) or qr (the compact QR form, CID1:)")
 	resident := fs.Int64("resident", 0, "enrolled resident id (optional; needed to re-issue after a lost phone)")
+	attestedBy := fs.String("attested-by", "", "the registered caseworker or shelter that attested the resident's identity (no documents)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -310,7 +326,8 @@ func issuerIssue(args []string, stdout, stderr io.Writer) int {
 		return reportErr(stderr, "issue", err)
 	}
 	defer svc.Close()
-	rec, err := svc.Issue(context.Background(), cliActor(), issuer.IssueRequest{Type: *typ, Subject: *subject, Claims: claims, Format: f, ResidentID: *resident})
+	rec, err := svc.Issue(context.Background(), cliActor(), issuer.IssueRequest{Type: *typ, Subject: *subject, Claims: claims, Format: f,
+		ResidentID: *resident, AttestedBy: *attestedBy})
 	if err != nil {
 		return reportErr(stderr, "issue", err)
 	}
