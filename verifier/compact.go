@@ -157,7 +157,14 @@ func (v *Verifier) reportCompactError(r *Result, err error) {
 		}
 		return
 	}
-	r.Checks.Proof = fail(ReasonMalformed, "the QR code's content is not a valid cityid code: "+err.Error())
+	switch {
+	case errors.Is(err, compact.ErrVersion):
+		r.Checks.Proof = fail(ReasonUnsupportedFormat, "the code was made for a newer version of cityid than this verifier reads: update the verifier, or ask for the paper credential")
+	case errors.Is(err, compact.ErrForm):
+		r.Checks.Proof = fail(ReasonUnsupportedFormat, "this is the wallet's stored copy of the credential, not a code to show: ask the resident to show the code from the wallet's Show screen")
+	default: // Base45, zlib, CBOR, sizes: the content does not read
+		r.Checks.Proof = fail(ReasonMalformed, DamagedCodeMessage+"; ask for the paper credential or a new code, or send the resident to the city counter (detail: "+err.Error()+")")
+	}
 }
 
 // replayCache remembers holder-bound presentations already accepted, until

@@ -349,13 +349,17 @@ func (k *Kiosk) CheckImageReader(ctx context.Context, r io.Reader) Outcome {
 // imageRefusal turns a QR decoding error into a refusal.
 func (k *Kiosk) imageRefusal(err error) Outcome {
 	code := ReasonImageUnreadable
-	switch {
-	case errors.Is(err, qrcode.ErrNoCode):
-		code = ReasonNoCode
+	switch { // ErrUnreadable also matches ErrNoCode: test it first
 	case errors.Is(err, qrcode.ErrUnreadable):
 		code = ReasonCodeUnreadable
+	case errors.Is(err, qrcode.ErrNoCode):
+		code = ReasonNoCode
 	}
-	return k.refuse(refusal(code, sentence(err.Error())))
+	text := sentence(err.Error())
+	if code == ReasonCodeUnreadable {
+		text = "Damaged code: a QR code seems to be there, but it cannot be read (damaged, blurred, too small or partly hidden)."
+	}
+	return k.refuse(refusal(code, text))
 }
 
 // refuse stamps and logs a refusal made before any verification.

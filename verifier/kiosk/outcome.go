@@ -117,9 +117,10 @@ var advice = map[verifier.Reason]string{
 	ReasonTooLong:                      "Scan one code at a time.",
 	ReasonBundleExpired:                "Load the city's current trust bundle on this kiosk.",
 	ReasonNoCode:                       "Pick an image that shows the whole QR code.",
-	ReasonCodeUnreadable:               "Ask for a sharper picture, or scan the code from the screen.",
+	ReasonCodeUnreadable:               "The code looks damaged: ask for a sharper picture or scan it from the screen; if it still fails, ask for the paper credential or a new code, or send the resident to the city counter.",
 	ReasonImageUnreadable:              "Pick a PNG or JPEG image.",
-	verifier.ReasonMalformed:           "This is not a city credential code. Scan it again.",
+	ReasonNotVerified:                  "Send the resident to the city counter, where staff can check the credential.",
+	verifier.ReasonMalformed:           "Damaged code: scan it again; if it still fails, ask for the paper credential or a new code from the wallet, or send the resident to the city counter.",
 	verifier.ReasonUnsupportedFormat:   "This is not a city credential code. Scan it again.",
 	verifier.ReasonTooLarge:            "This is not a city credential code.",
 	verifier.ReasonBadSignature:        "Do not accept it: it was changed or forged.",
@@ -137,6 +138,25 @@ var advice = map[verifier.Reason]string{
 	verifier.ReasonHolderProofMissing:  "This counter needs a code made by the resident's wallet with the challenge shown here.",
 	verifier.ReasonChallengeMismatch:   "Ask the resident to make a new code with the challenge shown here.",
 	verifier.ReasonPresentationExpired: "Ask the resident to make a new code in their wallet.",
+	verifier.ReasonUnknownContext:      "Ask for the city QR code or the paper credential; otherwise send the resident to the city counter.",
+	verifier.ReasonUnsupportedAlg:      "Ask for the city QR code or the paper credential.",
+	verifier.ReasonNoProof:             "Do not accept it: nothing shows who issued it.",
+	verifier.ReasonKeyUnresolvable:     "Do not accept it. If the resident says the city issued it, load the city's current trust bundle or send them to the city counter.",
+	verifier.ReasonWrongPurpose:        "Do not accept it: it may be forged.",
+	verifier.ReasonTooOld:              "The resident can ask the city for a recent credential.",
+	verifier.ReasonStatusInvalid:       "Do not accept it now; send the resident to the city counter.",
+	verifier.ReasonAudienceMismatch:    "Ask the resident to make a new code for this counter.",
+	verifier.ReasonDisclosure:          "Do not accept it: it was altered. Ask the resident for a new code.",
+}
+
+// Advice says what a clerk should do after a refusal with this reason code:
+// the kiosk's own advice, or the verifier's staff message for a reason the
+// kiosk does not know.
+func Advice(code verifier.Reason) string {
+	if a, ok := advice[code]; ok {
+		return a
+	}
+	return code.StaffMessage()
 }
 
 // refusal is an Outcome for a refusal the kiosk makes itself.
@@ -145,7 +165,7 @@ func refusal(code verifier.Reason, text string) Outcome {
 		Headline:   HeadlineRefused,
 		Reason:     text,
 		ReasonCode: code,
-		Advice:     advice[code],
+		Advice:     Advice(code),
 		Refusals:   []Refusal{{Code: code, Text: text}},
 	}
 }
@@ -194,7 +214,7 @@ func (k *Kiosk) outcome(res *verifier.Result) Outcome {
 		o.Refusals = []Refusal{{Code: ReasonNotVerified, Text: "The credential could not be fully checked."}}
 	}
 	o.ReasonCode, o.Reason = o.Refusals[0].Code, o.Refusals[0].Text
-	o.Advice = advice[o.ReasonCode]
+	o.Advice = Advice(o.ReasonCode)
 	return o
 }
 
