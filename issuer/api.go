@@ -248,6 +248,12 @@ type API interface {
 	SetRole(ctx context.Context, actor Actor, username string, role Role) error
 	ListStaff(ctx context.Context) ([]Staff, error)
 
+	// Attesters: caseworkers and shelters that may attest a resident's
+	// identity (admin only, but for the list, which clerks need to issue).
+	AddAttester(ctx context.Context, actor Actor, name string, kind AttesterKind) (*Attester, error)
+	SetAttesterDisabled(ctx context.Context, actor Actor, name string, disabled bool) error
+	ListAttesters(ctx context.Context) ([]Attester, error)
+
 	// Residents and credentials.
 	Enrol(ctx context.Context, actor Actor, name, reference string) (*Resident, error)
 	Resident(ctx context.Context, id int64) (*Resident, error)
@@ -269,6 +275,8 @@ type API interface {
 
 	// OpenID4VCI.
 	CreateOffer(ctx context.Context, actor Actor, typeName string, claims map[string]any, residentID int64) (*Offer, error)
+	// CreateOfferFor is CreateOffer with an attestation (assisted enrolment).
+	CreateOfferFor(ctx context.Context, actor Actor, req OfferRequest) (*Offer, error)
 	RedeemPreAuthorizedCode(ctx context.Context, code, txCode string) (*TokenGrant, error)
 	NewNonce(ctx context.Context) (string, error)
 	// IssueForToken issues the offered credential to the proven holder key,

@@ -104,6 +104,9 @@ var routes = []route{
 	{"GET", "/console/staff", adminOnly, false, (*handler).staffPage},
 	{"POST", "/console/staff", adminOnly, false, (*handler).staffAdd},
 	{"POST", "/console/staff/{username}/role", adminOnly, false, (*handler).staffRole},
+	{"GET", "/console/attesters", adminOnly, false, (*handler).attestersPage},
+	{"POST", "/console/attesters", adminOnly, false, (*handler).attesterAdd},
+	{"POST", "/console/attesters/{name}/disabled", adminOnly, false, (*handler).attesterDisable},
 
 	{"POST", "/api/login", public, true, (*handler).apiLogin},
 	{"POST", "/api/logout", anyStaff, true, (*handler).apiLogout},

@@ -52,6 +52,9 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	fx.credID = rec.ID
+	if _, err := fake.AddAttester(ctx, sys, "Downtown Shelter", issuer.AttesterShelter); err != nil {
+		t.Fatal(err)
+	}
 	for _, st := range []*issuer.Staff{admin, clerk} {
 		s, err := fake.NewSession(ctx, st)
 		if err != nil {

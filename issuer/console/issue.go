@@ -49,6 +49,7 @@ type issueView struct {
 	Mode     string // "offer" or "did"
 	DID      input
 	Formats  []radio
+	Identity identityView
 }
 
 type radio struct {
@@ -82,8 +83,13 @@ func (h *handler) issuePage(w http.ResponseWriter, r *http.Request, s *session) 
 	if !ok {
 		return
 	}
+	identity, err := h.identityInputs(r, "", "")
+	if err != nil {
+		h.errorPage(w, r, h.asError(r, err))
+		return
+	}
 	h.render(w, r, s, http.StatusOK, "issue", page{Title: "Issue: " + t.Title, Nav: "issue",
-		Data: issueView{Type: t, Resident: res, Fields: fields, Mode: "offer", DID: didInput(""), Formats: formatRadios("")}})
+		Data: issueView{Type: t, Resident: res, Fields: fields, Mode: "offer", DID: didInput(""), Formats: formatRadios(""), Identity: identity}})
 }
 
 // issueSubmit makes an offer for the resident's wallet, or issues directly
@@ -110,18 +116,26 @@ func (h *handler) issueSubmit(w http.ResponseWriter, r *http.Request, s *session
 		mode = "offer"
 	}
 	format := issuer.Format(f.Get("format"))
+	identity, err := h.identityInputs(r, f.Get("established"), f.Get("attested_by"))
+	if err != nil {
+		h.errorPage(w, r, h.asError(r, err))
+		return
+	}
 	view := issueView{Type: t, Resident: res, Fields: fields, Mode: mode,
-		DID: didInput(f.Get("subject_did")), Formats: formatRadios(format)}
+		DID: didInput(f.Get("subject_did")), Formats: formatRadios(format), Identity: identity}
 
-	var e *issuer.Error
-	if mode == "offer" {
-		offer, err := h.api.CreateOffer(r.Context(), s.actor, t.Name, claims, residentID)
+	attestedBy, e := attestation(f, identity.kinds)
+	switch {
+	case e != nil:
+	case mode == "offer":
+		offer, err := h.api.CreateOfferFor(r.Context(), s.actor,
+			issuer.OfferRequest{Type: t.Name, Claims: claims, ResidentID: residentID, AttestedBy: attestedBy})
 		if err == nil {
 			h.renderOffers(w, r, s, "Scan with the resident's wallet", res, []issuer.Offer{*offer})
 			return
 		}
 		e = h.asError(r, err)
-	} else {
+	default:
 		subject := strings.TrimSpace(f.Get("subject_did"))
 		if format == "" {
 			format = issuer.FormatLDP
@@ -132,7 +146,7 @@ func (h *handler) issueSubmit(w http.ResponseWriter, r *http.Request, s *session
 				Fields:  []issuer.FieldError{{Path: "subject", Message: "enter the holder's DID, or choose to send to the wallet"}}}
 		} else {
 			rec, err := h.api.Issue(r.Context(), s.actor, issuer.IssueRequest{
-				Type: t.Name, Subject: subject, Claims: claims, Format: format, ResidentID: residentID})
+				Type: t.Name, Subject: subject, Claims: claims, Format: format, ResidentID: residentID, AttestedBy: attestedBy})
 			if err == nil {
 				redirect(w, r, "/console/credentials/"+url.PathEscape(rec.ID)+"?done=issued")
 				return
@@ -145,13 +159,13 @@ func (h *handler) issueSubmit(w http.ResponseWriter, r *http.Request, s *session
 		return
 	}
 	h.render(w, r, s, e.Status, "issue", page{Title: "Issue: " + t.Title, Nav: "issue",
-		Problems: issueProblems(e, view.Fields, &view.DID), Data: view})
+		Problems: issueProblems(e, view.Fields, &view.DID, &view.Identity.Attester), Data: view})
 }
 
 // issueProblems places the errors of an offer or issuance on the form: claim
 // paths on the claim inputs, "subject" (or an invalid_did error) on the DID
 // input, anything else in the summary.
-func issueProblems(e *issuer.Error, fields []formField, did *input) []fieldProblem {
+func issueProblems(e *issuer.Error, fields []formField, did, attester *input) []fieldProblem {
 	var claimErrs []issuer.FieldError
 	var out []fieldProblem
 	onDID := func(msg string) {
@@ -164,19 +178,26 @@ func issueProblems(e *issuer.Error, fields []formField, did *input) []fieldProbl
 			onDID(fe.Message)
 		case "format":
 			out = append(out, fieldProblem{ID: fieldID("format." + string(issuer.FormatLDP)), Label: "Format", Message: fe.Message})
+		case "attested_by":
+			attester.Error = joinMsg(attester.Error, fe.Message)
+			out = append(out, fieldProblem{ID: attester.ID(), Label: attester.Label, Message: fe.Message})
 		default:
 			claimErrs = append(claimErrs, fe)
 		}
 	}
 	out = append(out, markErrors(fields, claimErrs)...)
 	if len(e.Fields) == 0 {
-		if e.Code == issuer.CodeInvalidDID {
+		switch {
+		case e.Code == issuer.CodeInvalidDID:
 			onDID(e.Message)
-		} else {
+		case strings.Contains(e.Message, "attester"):
+			attester.Error = joinMsg(attester.Error, e.Message)
+			out = append(out, fieldProblem{ID: attester.ID(), Label: attester.Label, Message: e.Message})
+		default:
 			out = append(out, fieldProblem{Label: "Problem", Message: e.Message})
 		}
 	}
-	inFormOrder(out, append(fieldIDs(fields), did.ID(), fieldID("format."+string(issuer.FormatLDP))))
+	inFormOrder(out, append(fieldIDs(fields), attester.ID(), did.ID(), fieldID("format."+string(issuer.FormatLDP))))
 	return out
 }
 

@@ -45,6 +45,8 @@ type IssueRequest struct {
 	Format     issuer.Format `json:"format,omitempty"`
 	ResidentID int64         `json:"resident_id,omitempty"`
 	ValidUntil *time.Time    `json:"valid_until,omitempty"`
+	// AttestedBy names the registered attester of an assisted enrolment.
+	AttestedBy string `json:"attested_by,omitempty"`
 }
 
 // OfferRequest is the body of POST /api/offers.
@@ -52,6 +54,7 @@ type OfferRequest struct {
 	Type       string         `json:"type"`
 	Claims     map[string]any `json:"claims"`
 	ResidentID int64          `json:"resident_id,omitempty"`
+	AttestedBy string         `json:"attested_by,omitempty"`
 }
 
 // SuspendRequest is the body of POST /api/credentials/{id}/suspend.
@@ -392,7 +395,7 @@ func (h *handler) apiIssue(w http.ResponseWriter, r *http.Request, s *session) {
 		req.Format = issuer.FormatLDP
 	}
 	rec, err := h.api.Issue(r.Context(), s.actor, issuer.IssueRequest{Type: req.Type, Subject: req.Subject,
-		Claims: req.Claims, Format: req.Format, ResidentID: req.ResidentID, ValidUntil: req.ValidUntil})
+		Claims: req.Claims, Format: req.Format, ResidentID: req.ResidentID, ValidUntil: req.ValidUntil, AttestedBy: req.AttestedBy})
 	if err != nil {
 		h.apiError(w, r, err)
 		return
@@ -406,7 +409,8 @@ func (h *handler) apiOffer(w http.ResponseWriter, r *http.Request, s *session) {
 		writeJSON(w, bad.Status, bad)
 		return
 	}
-	o, err := h.api.CreateOffer(r.Context(), s.actor, req.Type, req.Claims, req.ResidentID)
+	o, err := h.api.CreateOfferFor(r.Context(), s.actor,
+		issuer.OfferRequest{Type: req.Type, Claims: req.Claims, ResidentID: req.ResidentID, AttestedBy: req.AttestedBy})
 	if err != nil {
 		h.apiError(w, r, err)
 		return

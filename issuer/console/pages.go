@@ -16,15 +16,18 @@ import (
 // flashes are the fixed messages a redirect may ask the next page to show
 // (?done=KEY); the query never carries free text into a page.
 var flashes = map[string]string{
-	"signedout":    "You are signed out.",
-	"bootstrapped": "The admin account was created. You are signed in.",
-	"enrolled":     "The resident is enrolled. Issue their first credential below.",
-	"issued":       "The credential was issued.",
-	"revoked":      "The credential was revoked.",
-	"suspended":    "The credential is suspended.",
-	"unsuspended":  "The credential is reinstated (active again).",
-	"staffadded":   "The account was added.",
-	"role":         "The role was changed.",
+	"signedout":        "You are signed out.",
+	"bootstrapped":     "The admin account was created. You are signed in.",
+	"enrolled":         "The resident is enrolled. Issue their first credential below.",
+	"issued":           "The credential was issued.",
+	"revoked":          "The credential was revoked.",
+	"suspended":        "The credential is suspended.",
+	"unsuspended":      "The credential is reinstated (active again).",
+	"staffadded":       "The account was added.",
+	"role":             "The role was changed.",
+	"attesteradded":    "The attester was registered. Clerks can now issue on their attestation.",
+	"attesterdisabled": "The attester is disabled: they can attest no new credentials.",
+	"attesterenabled":  "The attester is enabled again.",
 }
 
 func flash(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

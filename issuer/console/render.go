@@ -24,7 +24,7 @@ var files embed.FS
 // pageNames are the page templates; each is parsed with layout.html.
 var pageNames = []string{
 	"login", "bootstrap", "error", "dashboard", "enrol", "resident", "reissue",
-	"offers", "choose", "issue", "credential", "revoke", "staff", "paper",
+	"offers", "choose", "issue", "credential", "revoke", "staff", "paper", "attesters",
 }
 
 type templates map[string]*template.Template

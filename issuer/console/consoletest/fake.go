@@ -58,6 +58,7 @@ type Fake struct {
 	residents []issuer.Resident
 	records   []issuer.Record
 	offers    []issuer.Offer
+	attesters []issuer.Attester
 	calls     []Call
 	nextIndex int
 	claims    map[string]map[string]any // by credential id, for PrintPaper
@@ -315,7 +316,15 @@ func (f *Fake) Issue(_ context.Context, actor issuer.Actor, req issuer.IssueRequ
 			return nil, err
 		}
 	}
+	a, err := f.attestationLocked(req.AttestedBy)
+	if err != nil {
+		return nil, err
+	}
 	rec := f.newRecordLocked(req.Type, req.Subject, req.Format, req.ResidentID, req.Claims)
+	if a != nil {
+		rec.Evidence = []schemas.Evidence{a.Evidence()}
+		f.records[len(f.records)-1].Evidence = rec.Evidence
+	}
 	f.record("Issue", actor, rec.ID)
 	return &rec, nil
 }
@@ -540,7 +549,13 @@ func (f *Fake) newOfferLocked(typeName string, residentID int64) issuer.Offer {
 }
 
 // CreateOffer implements issuer.API.
-func (f *Fake) CreateOffer(_ context.Context, actor issuer.Actor, typeName string, claims map[string]any, residentID int64) (*issuer.Offer, error) {
+func (f *Fake) CreateOffer(ctx context.Context, actor issuer.Actor, typeName string, claims map[string]any, residentID int64) (*issuer.Offer, error) {
+	return f.CreateOfferFor(ctx, actor, issuer.OfferRequest{Type: typeName, Claims: claims, ResidentID: residentID})
+}
+
+// CreateOfferFor implements issuer.API; the call is recorded as CreateOffer.
+func (f *Fake) CreateOfferFor(_ context.Context, actor issuer.Actor, req issuer.OfferRequest) (*issuer.Offer, error) {
+	typeName, claims, residentID := req.Type, req.Claims, req.ResidentID
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := checkClaims(typeName, claims); err != nil {
@@ -550,6 +565,9 @@ func (f *Fake) CreateOffer(_ context.Context, actor issuer.Actor, typeName strin
 		if _, err := f.residentLocked(residentID); err != nil {
 			return nil, err
 		}
+	}
+	if _, err := f.attestationLocked(req.AttestedBy); err != nil {
+		return nil, err
 	}
 	o := f.newOfferLocked(typeName, residentID)
 	f.record("CreateOffer", actor, typeName)
