@@ -1,7 +1,9 @@
 package schemas
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -90,4 +92,64 @@ func TestEvidenceDescribe(t *testing.T) {
 			t.Errorf("%v: %q, want %q", e, got, want)
 		}
 	}
+}
+
+// FuzzParseEvidence: arbitrary JSON never panics; what ParseEvidence
+// accepts is exactly what EvidenceList writes back, and every refusal wraps
+// ErrEvidence.
+func FuzzParseEvidence(f *testing.F) {
+	for _, v := range []any{
+		EvidenceList([]Evidence{{Kind: EvidenceShelter, Attester: "Downtown Shelter"}}),
+		EvidenceList([]Evidence{{Kind: EvidenceDocuments}, {Kind: EvidenceCaseworker, Attester: "Ana Ruiz"}}),
+		Evidence{Kind: EvidenceCaseworker, Attester: "Ana"}.Map(),
+	} {
+		b, _ := json.Marshal(v)
+		f.Add(b)
+	}
+	f.Add([]byte(`[{"type":["Evidence","IdentityEvidence"],"evidenceKind":"shelterAttestation","attester":" x"}]`))
+	f.Add([]byte(`{"type":"Evidence"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var v any
+		if json.Unmarshal(data, &v) != nil {
+			return
+		}
+		list, err := ParseEvidence(v)
+		if err != nil {
+			if !errors.Is(err, ErrEvidence) {
+				t.Fatalf("error %v does not wrap ErrEvidence", err)
+			}
+			return
+		}
+		if v == nil {
+			return
+		}
+		for _, e := range list {
+			if e.Check() != nil || e.Describe() == "" {
+				t.Fatalf("accepted a bad entry %+v", e)
+			}
+		}
+		again, err := ParseEvidence(EvidenceList(list))
+		if err != nil || !reflect.DeepEqual(again, list) {
+			t.Fatalf("round trip: %v, %v; want %v", again, err, list)
+		}
+	})
+}
+
+func ExampleParseEvidence() {
+	// The evidence property as a credential carries it (decoded JSON).
+	var doc map[string]any
+	_ = json.Unmarshal([]byte(`{"evidence": [{"type": ["Evidence", "IdentityEvidence"],
+		"evidenceKind": "shelterAttestation", "attester": "Downtown Shelter"}]}`), &doc)
+	list, err := ParseEvidence(doc["evidence"])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range list {
+		fmt.Println(e.Kind, "/", e.Attester)
+		fmt.Println(e.Describe())
+	}
+	// Output:
+	// shelterAttestation / Downtown Shelter
+	// Identity attested by a shelter (Downtown Shelter)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cityid/cityid/credential/trust"
+	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/verifier"
 )
 
@@ -93,4 +94,39 @@ func examplePaper() []byte {
 	t := panicker{}
 	w := newWorld(t)
 	return []byte(w.compactCredential(t, w.issuer, 3, true))
+}
+
+// Every refusal has a plain message for the person at the counter: what the
+// reason means and what to do next.
+func ExampleReason_StaffMessage() {
+	fmt.Println(verifier.ReasonRevoked.StaffMessage())
+	// Output:
+	// Revoked: the city has withdrawn this credential. Do not accept it; the resident can ask the issuing office why.
+}
+
+// A credential issued on a shelter's attestation (assisted enrolment)
+// carries its evidence; the result reports it for every form.
+func Example_evidence() {
+	bundleFile, rootDID, _ := exampleInputs()
+	bundle, _ := trust.Open(bundleFile, rootDID, now)
+	policy := verifier.DefaultPolicy(bundle)
+	policy.Clock = func() time.Time { return now }
+	v, _ := verifier.New(policy)
+
+	res := v.Verify(context.Background(), exampleAttested())
+	fmt.Println("verified:", res.Verified)
+	for _, e := range res.Evidence {
+		fmt.Println(e.Kind, "-", e.Describe())
+	}
+	// Output:
+	// verified: true
+	// shelterAttestation - Identity attested by a shelter (Downtown Shelter)
+}
+
+func exampleAttested() []byte {
+	t := panicker{}
+	w := newWorld(t)
+	vc := w.residency(w.issuer.did, 3)
+	vc["evidence"] = schemas.EvidenceList([]schemas.Evidence{{Kind: schemas.EvidenceShelter, Attester: "Downtown Shelter"}})
+	return mustJSON(t, w.signLDP(t, w.issuer, vc))
 }

@@ -20,6 +20,22 @@ func fuzzSeeds(f *testing.F) []string {
 		out = append(out, in.stored, in.paper, present(f, in.stored, names[:1], "c"),
 			mustPresentF(f, in.unboundStored))
 	}
+	// Assisted enrolment: the forms with their evidence member.
+	_, vm := keyDID(f, issuerPriv)
+	ev := schemas.EvidenceList([]schemas.Evidence{{Kind: schemas.EvidenceShelter, Attester: "Downtown Shelter"}})
+	vc := sample(f, schemas.AgeOverCredential, ageOver, holderPriv)
+	vc["evidence"] = ev
+	stored, err := Issue(vc, issuerPriv, IssueOptions{KeyID: vm, HolderKey: holderPriv.Public(), Rand: &fixedRand{label: "fuzz"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	pvc := sample(f, schemas.AgeOverCredential, ageOver, nil)
+	pvc["evidence"] = ev
+	paper, err := IssuePaper(pvc, issuerPriv, IssueOptions{KeyID: vm})
+	if err != nil {
+		f.Fatal(err)
+	}
+	out = append(out, stored, paper, present(f, stored, []string{"ageOver18"}, "c"))
 	return out
 }
 
