@@ -242,3 +242,14 @@ func TestOpenImage(t *testing.T) {
 		t.Error("the entry lost the focus")
 	}
 }
+
+// TestEvidenceShown: an accepted credential issued on an attestation says
+// who vouched for the resident, above what was checked.
+func TestEvidenceShown(t *testing.T) {
+	u, _ := newUI(t)
+	u.Show(kiosk.Outcome{Pass: true, Headline: kiosk.HeadlineAccepted, Reason: "Signed by a trusted issuer, within its dates.",
+		Evidence: []string{"Identity attested by a shelter (Downtown Shelter)."}})
+	if u.reason.Text != "Identity attested by a shelter (Downtown Shelter).\nSigned by a trusted issuer, within its dates." {
+		t.Errorf("reason on screen %q", u.reason.Text)
+	}
+}
