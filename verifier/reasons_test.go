@@ -148,3 +148,19 @@ func TestDamagedCodeSaysSo(t *testing.T) {
 		t.Errorf("stored credential: %+v", res.Checks.Proof)
 	}
 }
+
+// TestFailuresCarryStaffMessage: every failure of a Result carries its
+// reason's staff message, so the CLI's JSON and agencies' screens have it.
+func TestFailuresCarryStaffMessage(t *testing.T) {
+	w := newWorld(t)
+	v := w.verifier(t)
+	res := v.Verify(context.Background(), []byte(compact.Prefix+"%%%%"))
+	if len(res.Failures) == 0 {
+		t.Fatal("no failures")
+	}
+	for _, f := range res.Failures {
+		if f.StaffMessage == "" || f.StaffMessage != f.Reason.StaffMessage() {
+			t.Errorf("failure %+v lacks its staff message", f)
+		}
+	}
+}

@@ -90,6 +90,9 @@ type Failure struct {
 	Check   string `json:"check"`
 	Reason  Reason `json:"reason"`
 	Message string `json:"message"`
+	// StaffMessage is Reason.StaffMessage: what the reason means and what
+	// to do next, in plain words for the person at the counter.
+	StaffMessage string `json:"staff_message"`
 }
 
 // Result is what Verify reports. Verified is true only when every required
@@ -154,7 +157,7 @@ func (r *Result) finish(requireHolder bool) {
 	for _, n := range r.named() {
 		if n.c.Outcome == Failed {
 			ok = false
-			r.Failures = append(r.Failures, Failure{Check: n.name, Reason: n.c.Reason, Message: n.c.Message})
+			r.Failures = append(r.Failures, Failure{Check: n.name, Reason: n.c.Reason, Message: n.c.Message, StaffMessage: n.c.Reason.StaffMessage()})
 		}
 	}
 	must := []CheckResult{r.Checks.Proof, r.Checks.IssuerBinding, r.Checks.TrustedIssuer, r.Checks.Validity}
@@ -167,7 +170,8 @@ func (r *Result) finish(requireHolder bool) {
 		}
 	}
 	if requireHolder && r.Checks.HolderBinding.Outcome == Skipped {
-		r.Failures = append(r.Failures, Failure{Check: "holder_binding", Reason: ReasonHolderProofMissing, Message: r.Checks.HolderBinding.Message})
+		r.Failures = append(r.Failures, Failure{Check: "holder_binding", Reason: ReasonHolderProofMissing, Message: r.Checks.HolderBinding.Message,
+			StaffMessage: ReasonHolderProofMissing.StaffMessage()})
 	}
 	if r.Claims == nil {
 		r.Claims = map[string]any{}
