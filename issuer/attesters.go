@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cityid/cityid/schemas"
@@ -70,10 +70,14 @@ func (s *Service) AddAttester(ctx context.Context, actor Actor, name string, kin
 		return nil, err
 	}
 	if err := schemas.CheckAttesterName(name); err != nil {
-		return nil, errorf(CodeInvalidRequest, "the attester's name: %s", strings.TrimPrefix(err.Error(), schemas.ErrEvidence.Error()+": "))
+		msg := fmt.Sprintf("must be 1 to %d characters of text, without spaces at its ends", schemas.MaxAttesterName)
+		return nil, &Error{Code: CodeInvalidRequest, Status: 400, Message: "the attester's name " + msg,
+			Fields: []FieldError{{Path: "name", Message: msg}}}
 	}
 	if _, err := ParseAttesterKind(string(kind)); err != nil {
-		return nil, err
+		e := err.(*Error)
+		e.Fields = []FieldError{{Path: "kind", Message: "must be caseworker or shelter"}}
+		return nil, e
 	}
 	a := &Attester{Name: name, Kind: kind}
 	err = s.w.do(ctx, func(w *wtx) error {

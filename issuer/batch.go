@@ -96,7 +96,7 @@ func (s *Service) issueBatch(ctx context.Context, actor Actor, reqs []IssueReque
 					p.err = err
 				} else if p.rec, p.err = s.sign(ctx, inputs[i]); p.err == nil {
 					in, rec := inputs[i], p.rec
-					p.ch, p.err = s.w.submit(ctx, func(w *wtx) error { return w.insertCredential(actor, rec, in.claimsJSON) })
+					p.ch, p.err = s.w.submit(ctx, func(w *wtx) error { return w.insertIssued(actor, rec, in.claimsJSON) })
 				}
 				queue <- p
 			}

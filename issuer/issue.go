@@ -289,6 +289,17 @@ func (s *Service) sign(ctx context.Context, in *issueInput) (*Record, error) {
 // suspension), the same objects a W3C credential has in credentialStatus.
 const SDJWTStatusMechanism = "bitstring_status_list"
 
+// insertIssued stores a credential staff issued (Issue, IssueBatch): its
+// attester, if any, must still be enabled now.
+func (w *wtx) insertIssued(actor Actor, rec *Record, claimsJSON []byte) error {
+	if rec.attesterID != 0 {
+		if err := w.recheckAttester(rec.attesterID); err != nil {
+			return err
+		}
+	}
+	return w.insertCredential(actor, rec, claimsJSON)
+}
+
 // insertCredential stores an issued credential and its audit entry.
 func (w *wtx) insertCredential(actor Actor, rec *Record, claimsJSON []byte) error {
 	var resident any
@@ -338,14 +349,7 @@ func (s *Service) Issue(ctx context.Context, actor Actor, req IssueRequest) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if err := s.w.do(ctx, func(w *wtx) error {
-		if rec.attesterID != 0 {
-			if err := w.recheckAttester(rec.attesterID); err != nil {
-				return err
-			}
-		}
-		return w.insertCredential(actor, rec, in.claimsJSON)
-	}); err != nil {
+	if err := s.w.do(ctx, func(w *wtx) error { return w.insertIssued(actor, rec, in.claimsJSON) }); err != nil {
 		return nil, err
 	}
 	return rec, nil
