@@ -234,3 +234,33 @@ func TestAttestedOfferAndRecovery(t *testing.T) {
 		t.Fatalf("paper replacement: verified %v, evidence %v, failures %v", r.Verified, r.Evidence, r.Failures)
 	}
 }
+
+// TestAttesterDisabledMeanwhile: an attester disabled between validation and
+// storage attests nothing: the transaction re-checks it.
+func TestAttesterDisabledMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	h := newHolder(t)
+	if _, err := s.AddAttester(ctx, cli, "Night Shelter", AttesterShelter); err != nil {
+		t.Fatal(err)
+	}
+	in, err := s.validateIssue(ctx, IssueRequest{Type: schemas.AgeOverCredential, Subject: h.did, Format: FormatLDP,
+		Claims: claimsFor(schemas.AgeOverCredential), AttestedBy: "Night Shelter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.sign(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAttesterDisabled(ctx, cli, "Night Shelter", true); err != nil {
+		t.Fatal(err)
+	}
+	err = s.w.do(ctx, func(w *wtx) error { return w.insertIssued(cli, rec, in.claimsJSON) })
+	if e := wantCode(t, err, CodeInvalidRequest); !strings.Contains(e.Message, "disabled") {
+		t.Fatalf("message %q", e.Message)
+	}
+	if n := count(t, s, "credentials"); n != 0 {
+		t.Fatalf("%d credentials stored", n)
+	}
+}
