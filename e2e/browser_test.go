@@ -63,6 +63,9 @@ func TestConsoleInBrowser(t *testing.T) {
 	fake := consoletest.New()
 	const user, pass = "clerk", "clerk-password-1"
 	fake.AddStaff(user, pass, issuer.RoleClerk)
+	if _, err := fake.AddAttester(context.Background(), issuer.Actor{Kind: "cli", Name: "test"}, "Downtown Shelter", issuer.AttesterShelter); err != nil {
+		t.Fatal(err)
+	}
 	h, err := console.New(fake, console.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +83,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir(), "console.mjs"))
 	cmd.Dir = dir()
 	cmd.Env = append(os.Environ(), "BASE_URL="+srv.URL, "USERNAME="+user, "PASSWORD="+pass,
-		"SCREENSHOT="+shot, "CHROMIUM="+chromiumPath)
+		"SCREENSHOT="+shot, "CHROMIUM="+chromiumPath, "ATTESTER=Downtown Shelter")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -91,10 +94,10 @@ func TestConsoleInBrowser(t *testing.T) {
 	checkScreenshot(t, shot)
 
 	// The browser's clicks reached the issuer as the clerk.
-	want := map[string]int{"Enrol": 1, "CreateOffer": 1, "Issue": 2, "Revoke": 1, "Recover": 1}
+	want := map[string]int{"Enrol": 1, "CreateOffer": 1, "Issue": 3, "Revoke": 1, "Recover": 1}
 	got := map[string]int{}
 	for _, c := range fake.Calls() {
-		if c.Method == "EndSession" {
+		if c.Method == "EndSession" || c.Method == "AddAttester" { // AddAttester: the seeding above
 			continue
 		}
 		got[c.Method]++

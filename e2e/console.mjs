@@ -14,6 +14,8 @@
 //               form-errors.png, revoked.png, reissue.png and, on failure,
 //               failure.png are written next to it
 //   HOLDER_DID  the DID to issue to directly (default: a did:key example)
+//   ATTESTER    the name of a registered shelter: issue on its attestation,
+//               choosing it with the keyboard (the step is left out if unset)
 //   CHROMIUM    the browser executable (default /usr/bin/chromium)
 //
 // Exits 0 when every step passed; otherwise prints the failed step and why,
@@ -270,6 +272,29 @@ try {
     const states = await page.locator('td .state').allInnerTexts();
     check(states.length >= 2 && states.every((s) => s.trim() === 'revoked'), `after re-issue the old credentials are ${states}`);
   });
+
+  if (env.ATTESTER) {
+    await step("issue on a shelter's attestation, choosing it with the keyboard", async () => {
+      await goto('/console/issue/AgeOverCredential');
+      await page.locator('#f-c-ageOver18').check();
+      await page.locator('#f-established-documents').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      check(await page.locator('#f-established-shelter').isChecked(), 'the arrow keys do not reach "attested by a registered shelter"');
+      await page.keyboard.press('Tab');
+      check(await activeId() === 'f-attested_by', 'Tab from the choice does not reach the attester');
+      await page.keyboard.press('ArrowDown');
+      check(await page.locator('#f-attested_by').inputValue() === env.ATTESTER, 'the arrow key does not choose the attester');
+      await page.locator('#f-mode-did').check();
+      await page.locator('#f-subject_did').fill(holderDID);
+      await page.locator('#f-format-ldp_vc').check();
+      await page.getByRole('button', { name: 'Issue credential', exact: true }).focus();
+      await navigate(() => page.keyboard.press('Enter'));
+      check(/\/console\/credentials\//.test(page.url()), `issuing on an attestation led to ${page.url()}`);
+      const said = await page.locator('main').innerText();
+      check(said.includes(`Identity attested by a shelter (${env.ATTESTER})`), 'the credential page does not say who attested the identity');
+    });
+  }
 
   await step('sign out', async () => {
     await submit('Sign out');

@@ -39,6 +39,9 @@ func TestRealIssuerInBrowser(t *testing.T) {
 	if _, err := svc.CreateStaff(ctx, issuer.Actor{Kind: "cli", Name: "test"}, clerk, clerkPass, issuer.RoleClerk); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := svc.AddAttester(ctx, issuer.Actor{Kind: "cli", Name: "test"}, "Downtown Shelter", issuer.AttesterShelter); err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
 	if keep := os.Getenv("CITYID_E2E_OUT"); keep != "" {
 		out = keep
@@ -49,7 +52,7 @@ func TestRealIssuerInBrowser(t *testing.T) {
 	cmd := exec.CommandContext(runCtx, "node", filepath.Join(dir(), "console.mjs"))
 	cmd.Dir = dir()
 	cmd.Env = append(os.Environ(), "BASE_URL="+url, "USERNAME="+clerk, "PASSWORD="+clerkPass,
-		"SCREENSHOT="+shot, "CHROMIUM="+chromiumPath)
+		"SCREENSHOT="+shot, "CHROMIUM="+chromiumPath, "ATTESTER=Downtown Shelter")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
