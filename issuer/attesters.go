@@ -187,7 +187,7 @@ func (w *wtx) recheckAttester(id int64) error {
 // kind of evidence and the attester's id (never anything about the resident).
 func attestationAudit(details map[string]any, a *Attester) {
 	if a != nil {
-		details["evidence"] = a.Evidence().Kind
+		details["attestation"] = a.Evidence().Kind
 		details["attester"] = a.ID
 	}
 }

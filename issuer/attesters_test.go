@@ -139,7 +139,7 @@ func TestAssistedEnrolmentEndToEnd(t *testing.T) {
 		s.db.Read.QueryRow("SELECT details FROM audit_log WHERE action = 'credential.issue' AND object = ?", rec.ID).Scan(&details)
 		var d map[string]any
 		json.Unmarshal([]byte(details), &d)
-		if d["evidence"] != schemas.EvidenceShelter || d["attester"] != float64(a.ID) || strings.Contains(details, "Springfield") {
+		if d["attestation"] != schemas.EvidenceShelter || d["attester"] != float64(a.ID) || strings.Contains(details, "Springfield") {
 			t.Errorf("%s: audit details %s", f, details)
 		}
 	}
@@ -213,7 +213,7 @@ func TestAttestedOfferAndRecovery(t *testing.T) {
 	}
 	var details string
 	s.db.Read.QueryRow("SELECT details FROM audit_log WHERE action = 'offer.create'").Scan(&details)
-	if !strings.Contains(details, `"evidence":"caseworkerAttestation"`) || !strings.Contains(details, `"attester":1`) {
+	if !strings.Contains(details, `"attestation":"caseworkerAttestation"`) || !strings.Contains(details, `"attester":1`) {
 		t.Errorf("offer audit details %s", details)
 	}
 	redeem(o)
@@ -262,5 +262,30 @@ func TestAttesterDisabledMeanwhile(t *testing.T) {
 	}
 	if n := count(t, s, "credentials"); n != 0 {
 		t.Fatalf("%d credentials stored", n)
+	}
+}
+
+// TestAttestedPaper: a paper print of an attested credential (PrintPaper,
+// showing chosen claims) carries the evidence to the verifier.
+func TestAttestedPaper(t *testing.T) {
+	ctx := context.Background()
+	s := newService(t)
+	h := newHolder(t)
+	if _, err := s.AddAttester(ctx, cli, "Ana Ruiz", AttesterCaseworker); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.Issue(ctx, cli, IssueRequest{Type: schemas.CityIDCredential, Subject: h.did, Format: FormatLDP,
+		Claims: cityIDClaims(), AttestedBy: "Ana Ruiz"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := s.PrintPaper(ctx, cli, rec.ID, []string{"givenName", "familyName"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := verify(t, s, []byte(pc.Text))
+	want := []schemas.Evidence{{Kind: schemas.EvidenceCaseworker, Attester: "Ana Ruiz"}}
+	if !res.Verified || !res.Paper || !reflect.DeepEqual(res.Evidence, want) {
+		t.Fatalf("paper: verified %v, paper %v, evidence %v, failures %v", res.Verified, res.Paper, res.Evidence, res.Failures)
 	}
 }

@@ -329,7 +329,7 @@ func (w *wtx) insertCredential(actor Actor, rec *Record, claimsJSON []byte) erro
 	}
 	if rec.attesterID != 0 {
 		details["attester"] = rec.attesterID
-		details["evidence"] = rec.Evidence[0].Kind
+		details["attestation"] = rec.Evidence[0].Kind
 	}
 	return w.audit(actor, "credential.issue", rec.ID, details)
 }
