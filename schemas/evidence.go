@@ -140,6 +140,9 @@ func ParseEvidence(v any) ([]Evidence, error) {
 			switch k {
 			case "type":
 			case "evidenceKind":
+				if !isText {
+					return nil, fmt.Errorf("%w: evidenceKind must be text", ErrEvidence)
+				}
 				e.Kind = s
 			case "attester":
 				if !isText || s == "" {
@@ -148,9 +151,6 @@ func ParseEvidence(v any) ([]Evidence, error) {
 				e.Attester = s
 			default:
 				return nil, fmt.Errorf("%w: an entry has the unknown member %q", ErrEvidence, k)
-			}
-			if k == "evidenceKind" && !isText {
-				return nil, fmt.Errorf("%w: evidenceKind must be text", ErrEvidence)
 			}
 		}
 		if err := e.Check(); err != nil {
