@@ -1,6 +1,8 @@
 package console
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -121,5 +123,40 @@ func TestIssueOnAttestation(t *testing.T) {
 	offer := url.Values{"c.ageOver18": {"true"}, "subject_mode": {"offer"}, "established": {"caseworker"}, "attested_by": {"Ana Ruiz"}}
 	if res, page := issueForm(t, b, csrf, "AgeOverCredential", offer); res.StatusCode != 200 || len(fx.fake.Offers()) != 1 {
 		t.Fatalf("attested offer: status %d\n%s", res.StatusCode, page)
+	}
+}
+
+// TestAPIAttestedBy: the JSON API passes attested_by through to the issuer:
+// an unknown attester is a 400 naming it, a registered one issues with the
+// evidence.
+func TestAPIAttestedBy(t *testing.T) {
+	fx := newFixture(t)
+	csrf := fx.sessions[clerkUser].CSRF
+	body := func(attester string) string {
+		return `{"type":"AgeOverCredential","subject":"` + holderDID + `","claims":{"ageOver18":true},"format":"ldp_vc","attested_by":"` + attester + `"}`
+	}
+	res := fx.do(req{method: "POST", path: "/api/credentials", user: clerkUser, csrf: csrf, json: body("Nowhere House")})
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "not a registered attester") {
+		t.Fatalf("unknown attester: status %d %s", res.StatusCode, b)
+	}
+	res = fx.do(req{method: "POST", path: "/api/credentials", user: clerkUser, csrf: csrf, json: body("Downtown Shelter")})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("attested issue: status %d", res.StatusCode)
+	}
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := fx.fake.Get(t.Context(), out.ID)
+	if err != nil || len(rec.Evidence) != 1 || rec.Evidence[0].Attester != "Downtown Shelter" {
+		t.Fatalf("record %+v, %v", rec, err)
+	}
+	res = fx.do(req{method: "POST", path: "/api/offers", user: clerkUser, csrf: csrf,
+		json: `{"type":"AgeOverCredential","claims":{"ageOver18":true},"attested_by":"Nowhere House"}`})
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("offer with an unknown attester: status %d", res.StatusCode)
 	}
 }
