@@ -21,6 +21,7 @@ type form struct {
 	issuer     string
 	typ        string
 	claims     map[string]any
+	evidence   []schemas.Evidence
 	issuedAt   time.Time
 	validUntil time.Time
 }
@@ -91,6 +92,7 @@ func (w *Wallet) checkForm(ctx context.Context, f Format, data []byte, wantType 
 		return nil, err
 	}
 	out.claims = res.Claims
+	out.evidence = res.Evidence
 	switch f {
 	case FormatLDP:
 		if res.Subject != w.did {

@@ -32,6 +32,7 @@ func (r *record) entry() Credential {
 	c := r.Credential
 	c.Claims = cloneClaims(r.Claims)
 	c.Forms = slices.Clone(r.Forms)
+	c.Evidence = slices.Clone(r.Evidence)
 	return c
 }
 

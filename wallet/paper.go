@@ -7,6 +7,7 @@ import (
 
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/status"
+	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/verifier"
 )
 
@@ -67,6 +68,9 @@ func (w *Wallet) checkPaper(data []byte, hints qrHints) (*form, error) {
 		if k != "id" {
 			out.claims[k] = val
 		}
+	}
+	if ev, err := schemas.ParseEvidence(v.Credential["evidence"]); err == nil {
+		out.evidence = ev
 	}
 	out.issuedAt = rfc3339(v.Credential["validFrom"])
 	out.validUntil = rfc3339(v.Credential["validUntil"])

@@ -13,6 +13,7 @@ import (
 	"github.com/cityid/cityid/credential/sdjwt"
 	"github.com/cityid/cityid/credential/status"
 	"github.com/cityid/cityid/did"
+	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/verifier"
 )
 
@@ -136,6 +137,9 @@ func (w *Wallet) checkQR(data []byte, wantType string, hints qrHints) (*form, er
 		if k != "id" {
 			out.claims[k] = val
 		}
+	}
+	if ev, err := schemas.ParseEvidence(v.Credential["evidence"]); err == nil {
+		out.evidence = ev
 	}
 	out.issuedAt = rfc3339(v.Credential["validFrom"])
 	out.validUntil = rfc3339(v.Credential["validUntil"])

@@ -293,6 +293,9 @@ func (w *Wallet) store(ctx context.Context, forms []*form, source, issuerName st
 			r = &record{Credential: Credential{ID: newID(), Type: f.typ, Title: title(f.typ), Issuer: f.issuer,
 				Claims: f.claims}, Source: source, ReceivedAt: now, Texts: map[Format]string{}}
 		}
+		if len(r.Evidence) == 0 {
+			r.Evidence = f.evidence
+		}
 		if r.IssuerName == "" {
 			r.IssuerName = cmp.Or(issuerName, names[f.issuer], w.bundleName(f.issuer))
 		}

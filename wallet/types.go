@@ -7,6 +7,7 @@ import (
 
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/trust"
+	"github.com/cityid/cityid/schemas"
 )
 
 // Format names a form a credential is held in.
@@ -62,10 +63,14 @@ type Credential struct {
 	// metadata (e.g. "City of Springfield"), for display; empty for a
 	// credential imported from a file from an issuer the wallet has not
 	// received from. It is the issuer's own claim: verifiers trust the DID.
-	IssuerName string         `json:"issuerName,omitempty"`
-	IssuedAt   time.Time      `json:"issuedAt,omitzero"`
-	ValidUntil time.Time      `json:"validUntil,omitzero"`
-	Claims     map[string]any `json:"claims"`
+	IssuerName string `json:"issuerName,omitempty"`
+	// Evidence says how the city established the holder's identity when it
+	// issued the credential on an attestation (a caseworker's, a
+	// shelter's). Every presentation shows it to the verifier.
+	Evidence   []schemas.Evidence `json:"evidence,omitempty"`
+	IssuedAt   time.Time          `json:"issuedAt,omitzero"`
+	ValidUntil time.Time          `json:"validUntil,omitzero"`
+	Claims     map[string]any     `json:"claims"`
 	// Forms lists the forms the wallet holds, in a fixed order (W3C,
 	// SD-JWT, QR).
 	Forms []Format `json:"forms"`

@@ -46,6 +46,23 @@ func issuerName(c wallet.Credential) string {
 	return lang.L("an issuer without a name ({{.ID}})", map[string]any{"ID": id})
 }
 
+// evidenceText says how the city established the resident's identity for
+// c, in the screens' language, or "" when the credential says nothing.
+func evidenceText(c wallet.Credential) string {
+	var parts []string
+	for _, e := range c.Evidence {
+		switch e.Kind {
+		case schemas.EvidenceShelter:
+			parts = append(parts, lang.L("issued on the word of a shelter ({{.Attester}})", map[string]any{"Attester": e.Attester}))
+		case schemas.EvidenceCaseworker:
+			parts = append(parts, lang.L("issued on the word of a caseworker ({{.Attester}})", map[string]any{"Attester": e.Attester}))
+		case schemas.EvidenceDocuments:
+			parts = append(parts, lang.L("issued after documents were seen at the counter"))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
 // uiLanguage is the BCP 47 tag of the language the screens are in: the
 // one Fyne picked from the system's locales among the shipped translations.
 func uiLanguage() string { return lang.X("language.tag", "en") }

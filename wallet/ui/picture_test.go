@@ -120,3 +120,29 @@ func TestPaperFromPicture(t *testing.T) {
 		t.Fatalf("pasting the same code again made %d entries", len(list))
 	}
 }
+
+// TestEvidenceShown: a credential issued on a shelter's word says so on its
+// details, and the claim picker warns that every code shows it.
+func TestEvidenceShown(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := servertest.Start(t, servertest.Options{})
+	actor := issuer.Actor{Kind: "cli", Name: "test"}
+	if _, err := svc.AddAttester(ctx, actor, "Eastside Night Shelter", issuer.AttesterShelter); err != nil {
+		t.Fatal(err)
+	}
+	o, err := svc.CreateOfferFor(ctx, actor, issuer.OfferRequest{Type: "AgeOverCredential",
+		Claims: map[string]any{"ageOver18": true}, AttestedBy: "Eastside Night Shelter"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, t.TempDir(), phoneSize, &fakeClock{t: time.Now()})
+	createProfile(t, u, "ana")
+	test.Tap(button(t, u, "Receive a credential"))
+	entry(t, u, "openid-credential-offer://…").SetText(o.URI)
+	enter(entry(t, u, "e.g. 493021"), o.TxCode)
+	test.Tap(button(t, u, "Open"))
+	wantText(t, u, "How the city knows who you are: issued on the word of a shelter (Eastside Night Shelter)")
+	fits(t, u, "detail with evidence")
+	test.Tap(button(t, u, "Show as QR code"))
+	wantText(t, u, "Always shown with this credential: issued on the word of a shelter (Eastside Night Shelter).")
+}

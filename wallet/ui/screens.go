@@ -169,6 +169,9 @@ func (u *UI) ShowDetail(id string) {
 		wrapped(lang.L("Issued on {{.Date}}", map[string]any{"Date": formatDate(c.IssuedAt)})),
 		wrapped(lang.L("Valid until {{.Date}}", map[string]any{"Date": formatDate(c.ValidUntil)})),
 		issuerID)
+	if ev := evidenceText(c); ev != "" {
+		body.Add(wrapped(lang.L("How the city knows who you are: {{.Evidence}}. Every verifier you show this credential to sees this.", map[string]any{"Evidence": ev})))
+	}
 	switch {
 	case slices.Contains(c.Forms, wallet.FormatQR):
 	case slices.Contains(c.Forms, wallet.FormatPaper):
@@ -270,6 +273,11 @@ func (u *UI) ShowPicker(id string) {
 	show.OnTapped = submit
 	challenge.OnSubmitted = func(string) { submit() }
 	verifier.OnSubmitted = func(string) { submit() }
+	if ev := evidenceText(c); ev != "" {
+		note := wrapped(lang.L("Always shown with this credential: {{.Evidence}}.", map[string]any{"Evidence": ev}))
+		note.Importance = widget.WarningImportance
+		body.Add(note)
+	}
 	body.Add(widget.NewLabel(lang.L("Challenge shown by the kiosk (optional)")))
 	body.Add(challenge)
 	body.Add(widget.NewLabel(lang.L("Who is it for? (optional, for your history)")))
