@@ -8,7 +8,6 @@ import (
 
 	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/dataintegrity"
-	"github.com/cityid/cityid/credential/legacy"
 	"github.com/cityid/cityid/did"
 )
 
@@ -66,7 +65,7 @@ func (v *Verifier) checkLDPCredential(r *Result, doc map[string]any) *credential
 // verifyLegacyProof checks a VC 1.1 credential's Ed25519Signature2020 proof,
 // when the policy accepts that legacy proof type, and returns its method.
 func (v *Verifier) verifyLegacyProof(r *Result, doc map[string]any) string {
-	if !containsString(v.p.Cryptosuites, legacy.ProofType) {
+	if !containsString(v.p.Cryptosuites, LegacyProofType) {
 		r.Checks.Proof = fail(ReasonUnsupportedAlg, "this is an older (VC 1.1) credential, and this verifier's policy does not accept its Ed25519Signature2020 proof")
 		return ""
 	}
@@ -75,19 +74,16 @@ func (v *Verifier) verifyLegacyProof(r *Result, doc map[string]any) string {
 		r.Checks.Proof = fail(ReasonMalformed, "the credential is not readable: "+err.Error())
 		return ""
 	}
-	proof, err := legacy.Verify(data, func(vm string) (crypto.PublicKey, error) { return v.publicKey(vm, did.AssertionMethod) })
+	vm, reason, err := v.p.LegacyProofs.VerifyLegacyProof(data, func(vm string) (crypto.PublicKey, error) { return v.publicKey(vm, did.AssertionMethod) })
 	if err != nil {
-		reason := reasonOf(err, []reasonEntry{
-			{legacy.ErrNoProof, ReasonNoProof},
-			{legacy.ErrKey, ReasonKeyUnresolvable},
-			{legacy.ErrBadSignature, ReasonBadSignature},
-			{legacy.ErrUnsupported, ReasonUnsupportedAlg},
-		}, ReasonMalformed)
+		if reason == "" {
+			reason = ReasonMalformed
+		}
 		r.Checks.Proof = fail(reason, "the legacy proof is not valid: "+err.Error())
 		return ""
 	}
 	r.Checks.Proof = pass()
-	return proof.VerificationMethod
+	return vm
 }
 
 // verifyProof checks the proof's math with keys resolved offline. It returns

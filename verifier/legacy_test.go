@@ -3,12 +3,15 @@ package verifier_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/cityid/cityid/credential/legacy"
 	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/verifier"
+	"github.com/cityid/cityid/verifier/legacyproofs"
 )
 
 func (w *world) legacyVC(t *testing.T, signer party, issuer string) []byte {
@@ -33,8 +36,16 @@ func TestLegacyProofs(t *testing.T) {
 	w := newWorld(t)
 	strict := w.verifier(t)
 	lenient := w.verifier(t, func(p *verifier.Policy) {
-		p.Cryptosuites = append(p.Cryptosuites, legacy.ProofType)
+		p.Cryptosuites = append(p.Cryptosuites, verifier.LegacyProofType)
+		p.LegacyProofs = legacyproofs.Verifier{}
 	})
+	// Accepting the proof type without something to check it is refused.
+	p := verifier.DefaultPolicy(nil)
+	p.TrustedIssuers = []verifier.TrustedIssuer{{DID: w.issuer.did}}
+	p.Cryptosuites = append(p.Cryptosuites, verifier.LegacyProofType)
+	if _, err := verifier.New(p); !errors.Is(err, verifier.ErrPolicy) || !strings.Contains(err.Error(), "LegacyProofs") {
+		t.Fatalf("a policy accepting %s without LegacyProofs: %v", verifier.LegacyProofType, err)
+	}
 	good := w.legacyVC(t, w.issuer, w.issuer.did)
 	checkResult(t, strict.Verify(context.Background(), good), expect{check: "proof", reason: verifier.ReasonUnsupportedAlg})
 	checkResult(t, lenient.Verify(context.Background(), good), expect{verified: true})

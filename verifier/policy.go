@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"crypto"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,11 +12,23 @@ import (
 	"github.com/cityid/cityid/did"
 )
 
+// LegacyProofType is the VC 1.1 proof type a Policy may accept besides the
+// Data Integrity cryptosuites, with a LegacyProofVerifier.
+const LegacyProofType = "Ed25519Signature2020"
+
+// LegacyProofVerifier checks the proof of a VC 1.1 credential (data, its
+// JSON) with keys resolved offline by keys. It returns the verification
+// method that made the proof or, when the proof does not verify, the
+// Reason and an error saying why.
+type LegacyProofVerifier interface {
+	VerifyLegacyProof(data []byte, keys func(vm string) (crypto.PublicKey, error)) (vm string, reason Reason, err error)
+}
+
 // Supported algorithm names. A Policy may only allow names from these lists.
 var (
 	// SupportedCryptosuites are Data Integrity cryptosuites, plus the legacy
 	// VC 1.1 proof type Ed25519Signature2020 (off by default).
-	SupportedCryptosuites  = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"}
+	SupportedCryptosuites  = []string{"eddsa-rdfc-2022", "eddsa-jcs-2022", LegacyProofType}
 	SupportedJWTAlgorithms = []string{"EdDSA", "ES256"}
 	SupportedFormats       = []credential.Format{credential.FormatLDP, credential.FormatLDPPresentation, credential.FormatSDJWT, credential.FormatQR}
 )
@@ -50,6 +63,12 @@ type Policy struct {
 	Formats []credential.Format
 	// Cryptosuites accepted for Data Integrity proofs (see SupportedCryptosuites).
 	Cryptosuites []string
+	// LegacyProofs checks VC 1.1 Ed25519Signature2020 proofs; required when
+	// Cryptosuites lists LegacyProofType. Package verifier/legacyproofs
+	// provides it, through aries-framework-go: it is a separate package so
+	// that verifiers that never accept VC 1.1 (the wallet, the kiosk) do not
+	// carry that library.
+	LegacyProofs LegacyProofVerifier
 	// JWTAlgorithms accepted for SD-JWT (see SupportedJWTAlgorithms).
 	JWTAlgorithms []string
 
@@ -147,6 +166,9 @@ func (p *Policy) check() error {
 		if !containsString(SupportedCryptosuites, c) {
 			return bad("unsupported cryptosuite %q", c)
 		}
+	}
+	if containsString(p.Cryptosuites, LegacyProofType) && p.LegacyProofs == nil {
+		return bad("accepts %s proofs but has no LegacyProofs to check them (verifier/legacyproofs)", LegacyProofType)
 	}
 	if containsFormat(p.Formats, credential.FormatSDJWT) && len(p.JWTAlgorithms) == 0 {
 		return bad("accepts SD-JWT but no algorithm")
