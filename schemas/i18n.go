@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -13,18 +14,21 @@ import (
 )
 
 // Translations of the types' titles live in i18n/<language>.json, one file
-// per language: for each type its title, its description, and its claims'
+// per language: for each type its title, its description, its claims'
 // titles keyed by claim name ("address.postalCode" for a member of an
-// object claim). Adding a language is adding one file; a test fails when a
-// shipped file misses a title.
+// object claim), and the titles of enumerated values ("values", keyed by
+// claim name, then value). English titles come from the JSON Schemas,
+// except the values' titles, which i18n/en.json holds. Adding a language is
+// adding one file; a test fails when a shipped file misses a title.
 //
 //go:embed i18n/*.json
 var i18nFS embed.FS
 
 type typeTranslation struct {
-	Title       string            `json:"title"`
-	Description string            `json:"description"`
-	Claims      map[string]string `json:"claims"`
+	Title       string                       `json:"title"`
+	Description string                       `json:"description"`
+	Claims      map[string]string            `json:"claims"`
+	Values      map[string]map[string]string `json:"values"`
 }
 
 var (
@@ -61,7 +65,9 @@ func Languages() []string {
 	i18nOnce.Do(loadI18n)
 	out := make([]string, 0, len(i18n))
 	for l := range i18n {
-		out = append(out, l)
+		if l != "en" {
+			out = append(out, l)
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -80,6 +86,7 @@ func LookupIn(name, lang string) (Type, bool) {
 	if !ok {
 		return t, true
 	}
+	translateValues(t.Claims, "", tr.Values)
 	if tr.Title != "" {
 		t.Title = tr.Title
 	}
@@ -88,6 +95,68 @@ func LookupIn(name, lang string) (Type, bool) {
 	}
 	translateClaims(t.Claims, "", tr.Claims)
 	return t, true
+}
+
+// translateValues replaces the titles of enumerated values with those of
+// values (claim path → value → title), where it has them.
+func translateValues(cs []Claim, prefix string, values map[string]map[string]string) {
+	for i := range cs {
+		key := prefix + cs[i].Name
+		for v, title := range values[key] {
+			if _, ok := cs[i].ValueTitles[v]; ok && title != "" {
+				cs[i].ValueTitles[v] = title
+			}
+		}
+		translateValues(cs[i].Fields, key+".", values)
+	}
+}
+
+// englishValues gives the claims of typeName their English value titles
+// (i18n/en.json), or the values themselves where it has none.
+func englishValues(typeName string, cs []Claim, prefix string) {
+	i18nOnce.Do(loadI18n)
+	titles := i18n["en"][typeName].Values
+	for i := range cs {
+		key := prefix + cs[i].Name
+		if len(cs[i].Enum) > 0 {
+			cs[i].ValueTitles = make(map[string]string, len(cs[i].Enum))
+			for _, v := range cs[i].Enum {
+				cs[i].ValueTitles[v] = cmp.Or(titles[key][v], v)
+			}
+		}
+		englishValues(typeName, cs[i].Fields, key+".")
+	}
+}
+
+// ValueTitle is the human title of a claim's value in the language tagged
+// lang ("Sin domicilio fijo" for housingStatus noFixedAddress in "es"): the
+// value itself when the schema does not enumerate it.
+func ValueTitle(typeName, claim, value, lang string) string {
+	t, ok := LookupIn(typeName, lang)
+	if !ok {
+		return value
+	}
+	cs := t.Claims
+	parts := strings.Split(claim, ".")
+	for i, name := range parts {
+		var found *Claim
+		for j := range cs {
+			if cs[j].Name == name {
+				found = &cs[j]
+			}
+		}
+		if found == nil {
+			return value
+		}
+		if i == len(parts)-1 {
+			if title, ok := found.ValueTitles[value]; ok {
+				return title
+			}
+			return value
+		}
+		cs = found.Fields
+	}
+	return value
 }
 
 func translateClaims(cs []Claim, prefix string, titles map[string]string) {

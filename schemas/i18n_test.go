@@ -35,6 +35,11 @@ func TestTranslationsComplete(t *testing.T) {
 					if tr.Claims[prefix+c.Name] == "" {
 						t.Errorf("%s: %s: claim %s has no title", l, typ.Name, prefix+c.Name)
 					}
+					for _, v := range c.Enum {
+						if tr.Values[prefix+c.Name][v] == "" {
+							t.Errorf("%s: %s: value %s of %s has no title", l, typ.Name, v, prefix+c.Name)
+						}
+					}
 					walk(prefix+c.Name+".", c.Fields)
 				}
 			}
@@ -49,6 +54,48 @@ func TestTranslationsComplete(t *testing.T) {
 			if !known[name] {
 				t.Errorf("%s: %s is not a city type", l, name)
 			}
+		}
+	}
+}
+
+// TestEnglishValueTitles: every enumerated value has an English title in
+// i18n/en.json, which holds nothing else.
+func TestEnglishValueTitles(t *testing.T) {
+	Languages()
+	en := i18n["en"]
+	for _, typ := range Types() {
+		var walk func(prefix string, cs []Claim)
+		walk = func(prefix string, cs []Claim) {
+			for _, c := range cs {
+				for _, v := range c.Enum {
+					if en[typ.Name].Values[prefix+c.Name][v] == "" {
+						t.Errorf("en: %s: value %s of %s has no title", typ.Name, v, prefix+c.Name)
+					}
+				}
+				walk(prefix+c.Name+".", c.Fields)
+			}
+		}
+		walk("", typ.Claims)
+	}
+	for name, tr := range en {
+		if tr.Title != "" || tr.Description != "" || len(tr.Claims) > 0 {
+			t.Errorf("en: %s: English titles come from the schema, not i18n/en.json", name)
+		}
+	}
+}
+
+func TestValueTitle(t *testing.T) {
+	for _, tc := range []struct{ claim, value, lang, want string }{
+		{"housingStatus", "noFixedAddress", "es", "Sin domicilio fijo"},
+		{"housingStatus", "noFixedAddress", "en", "No fixed address"},
+		{"housingStatus", "shelter", "fr", "Living in a shelter"},
+		{"housingStatus", "castle", "es", "castle"},
+		{"shelterName", "shelter", "es", "shelter"}, // not enumerated: as written
+		{"address.postalCode", "62704", "es", "62704"},
+		{"nothing", "x", "es", "x"},
+	} {
+		if got := ValueTitle(ResidencyCredential, tc.claim, tc.value, tc.lang); got != tc.want {
+			t.Errorf("ValueTitle(%s, %s, %s) = %q, want %q", tc.claim, tc.value, tc.lang, got, tc.want)
 		}
 	}
 }

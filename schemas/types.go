@@ -5,7 +5,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -51,6 +53,11 @@ type Claim struct {
 	Required bool
 	// Fields lists the members of an object claim (e.g. address); nil otherwise.
 	Fields []Claim
+	// Enum lists the values a claim may take, when the schema fixes them
+	// (e.g. housingStatus); ValueTitles holds their human titles, in the
+	// language of the Type (English from Lookup; LookupIn translates).
+	Enum        []string
+	ValueTitles map[string]string
 }
 
 // typeInfo is what the package loads once per process for a type.
@@ -111,6 +118,7 @@ func loadTypes() (map[string]*typeInfo, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", file, err)
 		}
+		englishValues(name, typ.Claims, "")
 		loader[id] = doc
 		infos[name] = &typeInfo{typ: typ, file: file, raw: raw, doc: doc}
 	}
@@ -144,6 +152,7 @@ type schemaDesc struct {
 	Type        string          `json:"type"`
 	Required    []string        `json:"required"`
 	Properties  json.RawMessage `json:"properties"`
+	Enum        []string        `json:"enum"`
 }
 
 func describe(name, id string, raw []byte) (Type, error) {
@@ -181,7 +190,7 @@ func describeClaims(d schemaDesc) ([]Claim, error) {
 		if p.Title == "" {
 			return nil, fmt.Errorf("property %s has no title", k)
 		}
-		c := Claim{Name: k, Title: p.Title, Description: p.Description}
+		c := Claim{Name: k, Title: p.Title, Description: p.Description, Enum: p.Enum}
 		for _, r := range d.Required {
 			c.Required = c.Required || r == k
 		}
@@ -260,6 +269,8 @@ func cloneClaims(cs []Claim) []Claim {
 	out := make([]Claim, len(cs))
 	for i, c := range cs {
 		c.Fields = cloneClaims(c.Fields)
+		c.Enum = slices.Clone(c.Enum)
+		c.ValueTitles = maps.Clone(c.ValueTitles)
 		out[i] = c
 	}
 	return out

@@ -51,10 +51,9 @@ type words struct {
 	yes, no       string
 	months        [12]string
 	dateFormat    func(d int, month string, y int) string
-	// tag is the BCP 47 tag the schemas' titles are looked up in
-	// (schemas.LookupIn); enums translates enumeration values.
-	tag   string
-	enums map[string]string
+	// tag is the BCP 47 tag the schemas' titles (and the titles of
+	// enumerated values) are looked up in (schemas.LookupIn).
+	tag string
 }
 
 var dictionary = map[Lang]*words{
@@ -70,7 +69,6 @@ var dictionary = map[Lang]*words{
 		dateFormat: func(d int, m string, y int) string {
 			return strconv.Itoa(d) + " " + m + " " + strconv.Itoa(y)
 		},
-		enums: map[string]string{"housed": "Housed", "noFixedAddress": "No fixed address", "shelter": "Shelter"},
 	},
 	Spanish: {
 		tag: "es", language: "español", paper: "Credencial en papel", languageLabel: "Idioma",
@@ -84,7 +82,6 @@ var dictionary = map[Lang]*words{
 		dateFormat: func(d int, m string, y int) string {
 			return strconv.Itoa(d) + " de " + m + " de " + strconv.Itoa(y)
 		},
-		enums: map[string]string{"housed": "Con vivienda", "noFixedAddress": "Sin domicilio fijo", "shelter": "En albergue"},
 	},
 }
 
@@ -118,7 +115,7 @@ func (w *words) claimLines(typeName string, claims map[string]any) []line {
 				continue
 			}
 			done[c.Name] = true
-			out = append(out, line{c.Title, w.value(v, c.Fields)})
+			out = append(out, line{c.Title, w.claimValue(c, v)})
 		}
 	}
 	var rest []string
@@ -132,6 +129,17 @@ func (w *words) claimLines(typeName string, claims map[string]any) []line {
 		out = append(out, line{k, w.value(claims[k], nil)})
 	}
 	return out
+}
+
+// claimValue writes the value of claim c: the title of an enumerated value
+// (schemas' translations), else as value does.
+func (w *words) claimValue(c schemas.Claim, v any) string {
+	if s, ok := v.(string); ok {
+		if title, ok := c.ValueTitles[s]; ok {
+			return title
+		}
+	}
+	return w.value(v, c.Fields)
 }
 
 // value writes a claim value: Yes/No, dates in words, enumerations
@@ -151,9 +159,6 @@ func (w *words) value(v any, fields []schemas.Claim) string {
 				return w.date(t)
 			}
 		}
-		if s, ok := w.enums[x]; ok {
-			return s
-		}
 		return x
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
@@ -168,7 +173,7 @@ func (w *words) value(v any, fields []schemas.Claim) string {
 		done := map[string]bool{}
 		for _, f := range fields {
 			if fv, ok := x[f.Name]; ok {
-				parts = append(parts, w.value(fv, f.Fields))
+				parts = append(parts, w.claimValue(f, fv))
 				done[f.Name] = true
 			}
 		}

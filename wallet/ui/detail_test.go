@@ -30,6 +30,7 @@ func TestDetailLabels(t *testing.T) {
 	test.Tap(button(t, u, "Open"))
 	wantText(t, u, "Resident of")
 	wantText(t, u, "Housing status")
+	wantText(t, u, "Housed") // the value's title, not "housed"
 	wantText(t, u, "Street address: 742 Evergreen Terrace\nPostal code: 49007\nCity or town: Springfield")
 	fits(t, u, "detail")
 	test.Tap(button(t, u, "Show as QR code"))

@@ -133,6 +133,16 @@ func claimNames(c wallet.Credential) []string {
 }
 
 // claimValue renders a claim value in words.
+// valueOf shows the value of claim (a path such as "address.unit") of a
+// credential of type typeName: an enumerated value by its title in the
+// screens' language ("No fixed address"), anything else as claimValue.
+func valueOf(typeName, claim string, v any) string {
+	if s, ok := v.(string); ok {
+		return schemas.ValueTitle(typeName, claim, s, uiLanguage())
+	}
+	return claimValue(v)
+}
+
 func claimValue(v any) string {
 	switch v := v.(type) {
 	case bool:

@@ -151,12 +151,12 @@ func (u *UI) ShowDetail(id string) {
 		if obj, ok := c.Claims[name].(map[string]any); ok {
 			var parts []string
 			for _, k := range fieldNames(c.Type, name, obj) {
-				parts = append(parts, fieldLabel(c.Type, name, k)+": "+claimValue(obj[k]))
+				parts = append(parts, fieldLabel(c.Type, name, k)+": "+valueOf(c.Type, name+"."+k, obj[k]))
 			}
 			addRow(claimLabel(c.Type, name), strings.Join(parts, "\n"))
 			continue
 		}
-		addRow(claimLabel(c.Type, name), claimValue(c.Claims[name]))
+		addRow(claimLabel(c.Type, name), valueOf(c.Type, name, c.Claims[name]))
 	}
 	issuer := wrapped(lang.L("Issued by {{.Issuer}}", map[string]any{"Issuer": issuerName(c)}))
 	issuerID := wrapped(lang.L("Issuer's identifier: {{.DID}}", map[string]any{"DID": c.Issuer}))
@@ -312,14 +312,16 @@ func (u *UI) showPaper(c wallet.Credential) {
 // shortValueOf is the value of claim (of type typeName) on one line, for
 // the picker; the members of an object claim keep the schema's order.
 func shortValueOf(typeName, claim string, v any) string {
+	s := ""
 	if obj, ok := v.(map[string]any); ok {
 		var parts []string
 		for _, k := range fieldNames(typeName, claim, obj) {
-			parts = append(parts, claimValue(obj[k]))
+			parts = append(parts, valueOf(typeName, claim+"."+k, obj[k]))
 		}
-		v = strings.Join(parts, ", ")
+		s = strings.Join(parts, ", ")
+	} else {
+		s = valueOf(typeName, claim, v)
 	}
-	s := claimValue(v)
 	if r := []rune(s); len(r) > 40 {
 		s = string(r[:39]) + "…"
 	}
