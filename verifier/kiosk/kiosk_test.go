@@ -38,7 +38,7 @@ func TestAcceptedCredential(t *testing.T) {
 	}
 	want := []kiosk.Claim{
 		{Name: "residentOf", Label: "Resident of", Value: "Springfield"},
-		{Name: "housingStatus", Label: "Housing status", Value: "shelter"},
+		{Name: "housingStatus", Label: "Housing status", Value: "Living in a shelter"},
 		{Name: "shelterName", Label: "Shelter", Value: "Eastside Night Shelter"},
 	}
 	if len(o.Claims) != len(want) {

@@ -257,6 +257,9 @@ func labelClaims(typeName string, claims map[string]any) []Claim {
 				continue
 			}
 			done[c.Name] = true
+			if str, ok := v.(string); ok && c.ValueTitles[str] != "" {
+				v = c.ValueTitles[str] // "No fixed address", not "noFixedAddress"
+			}
 			out = append(out, Claim{Name: c.Name, Label: c.Title, Value: formatValue(v, c.Fields)})
 		}
 	}
