@@ -1,8 +1,8 @@
 // Command mobile is the wallet's phone entry (Android and iOS), packaged
 // with the fyne tool from this directory (see README.md):
 //
-//	fyne package -os android -app-id dev.cityid.wallet
-//	fyne package -os ios -app-id dev.cityid.wallet
+//	fyne package -os android -tags no_emoji -app-id dev.cityid.wallet
+//	fyne package -os ios -tags no_emoji -app-id dev.cityid.wallet
 //
 // The profiles live in the app's private storage (Fyne's
 // Storage().RootURI(), the app's files directory on Android and its

@@ -12,7 +12,7 @@
 // Every credential, the holder's private key and every history event is
 // sealed with XChaCha20-Poly1305 under a random data key, with the row's
 // name as additional data; the data key is sealed under a key derived from
-// the PIN with Argon2id (19 MiB, 2 passes, 1 lane, random 16-byte salt; the
+// the PIN with Argon2id (9 MiB, 4 passes, 1 lane, random 16-byte salt; the
 // parameters are stored with it). The file holds no claim, key, DID or
 // verifier name in the clear: only random entry ids, the Argon2id
 // parameters and the wrong-PIN counter.

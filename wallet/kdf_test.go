@@ -36,8 +36,8 @@ func TestDefaultParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Time != 2 || p.MemoryKiB != 19<<10 || p.Threads != 1 || len(p.Salt) != 16 {
-		t.Fatalf("a new wallet stores %s, want Argon2id t=2 m=19MiB p=1 with a 16-byte salt", raw)
+	if p.Time != 4 || p.MemoryKiB != 9<<10 || p.Threads != 1 || len(p.Salt) != 16 {
+		t.Fatalf("a new wallet stores %s, want Argon2id t=4 m=9MiB p=1 with a 16-byte salt", raw)
 	}
 	w, err = Open(dir, "482916", Options{})
 	if err != nil {

@@ -10,6 +10,10 @@
 // screens are package wallet/ui; this command only parses flags and
 // starts the Fyne app. The phone entry is package mobile.
 //
+// Build it with -tags no_emoji (go build -tags no_emoji ./cmd/cityid-wallet):
+// without Fyne's emoji font the wallet takes about 12 MB less memory; a
+// build without the tag says so on standard error when it starts.
+//
 // For measurements without a person at the keyboard (scripts/wallet-coldstart):
 //
 //	CITYID_PIN=482913 cityid-wallet --profiles DIR --unlock-pin-env CITYID_PIN --exit-after-list
@@ -130,6 +134,9 @@ func run(args []string, stdout, stderr io.Writer, start time.Time) int {
 	cfg, code, ok := parse(args, stderr)
 	if !ok {
 		return code
+	}
+	if emojiFont {
+		fmt.Fprintln(stderr, "cityid-wallet: note: built without -tags no_emoji; Fyne's emoji font takes about 12 MB of memory")
 	}
 	if err := os.MkdirAll(cfg.profiles, 0o700); err != nil {
 		fmt.Fprintf(stderr, "cityid-wallet: %v\n", err)

@@ -153,7 +153,7 @@ func (s *suite) guiColdStart(ctx context.Context, profiles string, count, runs i
 		}
 	}
 	bin := filepath.Join(s.tmp, "cityid-wallet")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/cityid-wallet")
+	build := exec.CommandContext(ctx, "go", "build", "-tags", "no_emoji", "-o", bin, "./cmd/cityid-wallet") // as shipped (cmd/cityid-wallet)
 	build.Dir = repo
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Sprintf("building cmd/cityid-wallet failed: %v: %s", err, bytes.TrimSpace(out))

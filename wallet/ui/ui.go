@@ -252,9 +252,11 @@ func (u *UI) unlock(p wallet.Profile, pin *widget.Entry, msg *widget.Label, butt
 	say(msg, lang.L("Checking the PIN…"))
 	button.Disable()
 	u.async(func() {
+		// A cheap phone's memory: give what start-up left behind back to
+		// the system before Argon2id takes its working memory, and that
+		// back right after, rather than when the runtime gets round to it.
+		debug.FreeOSMemory()
 		w, err := u.opts.Open(p.Dir, text)
-		// Give Argon2id's working memory back to the system now rather
-		// than when the runtime gets round to it: a cheap phone's memory.
 		debug.FreeOSMemory()
 		fyne.Do(func() {
 			button.Enable()

@@ -53,7 +53,7 @@ func TestParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Time != 2 || p.MemoryKiB != 19<<10 || p.Threads != 1 || len(p.Salt) != 16 {
+	if p.Time != 4 || p.MemoryKiB != 9<<10 || p.Threads != 1 || len(p.Salt) != 16 {
 		t.Fatalf("default params %+v", p)
 	}
 	q, err := ParseParams(p.String())

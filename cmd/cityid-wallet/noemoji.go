@@ -1,0 +1,6 @@
+//go:build no_emoji
+
+package main
+
+// emojiFont: see emoji.go.
+const emojiFont = false
