@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cityid/cityid/internal/loadtest"
+	"github.com/cityid/cityid/issuer"
+)
+
+// The fault tests run `cityid` as a child process (the test binary itself,
+// through testscript.Main's PATH entry) and kill it with SIGKILL.
+
+const faultStaffPassword = "fault test clerk password"
+
+// faultEnv sets the issuer passphrase and staff password for run() and
+// for child processes.
+func faultEnv(t *testing.T) {
+	t.Setenv(issuer.PassphraseEnv, "fault test passphrase")
+	t.Setenv("CITYID_STAFF_PASSWORD", faultStaffPassword)
+}
+
+// cli runs cityid in-process and returns its exit code and output.
+func cli(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serveChild starts `cityid issuer serve` on dir and waits until it answers.
+func serveChild(t *testing.T, dir, addr string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("cityid", "issuer", "serve", "--data", dir, "--addr", addr, "--public-url", "http://"+addr, "--rate", "100000")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for range 200 {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return cmd
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("cityid issuer serve did not come up: %s", stderr.String())
+	return nil
+}
+
+// checkIssuerDir opens the stopped issuer's data directory and checks that
+// no status index is used twice, that the audit chain verifies (through
+// the CLI) and that issuing goes on. It returns the number of credentials.
+func checkIssuerDir(t *testing.T, dir string) int {
+	t.Helper()
+	if code, out, errs := cli("issuer", "audit", "verify", "--data", dir); code != exitOK {
+		t.Fatalf("cityid issuer audit verify: exit %d: %s %s", code, out, errs)
+	}
+	svc, err := issuer.Open(context.Background(), dir, issuer.Options{PublicURL: savedPublicURL(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	recs, err := svc.Search(context.Background(), issuer.Query{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 500 {
+		t.Fatal("too many credentials for this check; lower the test's counts")
+	}
+	seen := map[int]string{}
+	for _, r := range recs {
+		if prev, dup := seen[r.StatusIndex]; dup {
+			t.Fatalf("status index %d used by %s and %s", r.StatusIndex, prev, r.ID)
+		}
+		seen[r.StatusIndex] = r.ID
+	}
+	return len(recs)
+}
+
+// TestKillServeDuringLoad kills `cityid issuer serve` with SIGKILL while
+// wallets and clerks are using it, restarts it on the same directory, and
+// checks that every acknowledged credential (and revocation) is there, no
+// status index was handed out twice, the audit chain is intact, and the
+// restarted service keeps issuing.
+func TestKillServeDuringLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills child processes")
+	}
+	faultEnv(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := cli("issuer", "staff", "add", "--data", dir, "--username", "clerk", "--role", "clerk"); code != exitOK {
+		t.Fatal(errs)
+	}
+	addr := freePort(t)
+	child := serveChild(t, dir, addr)
+	cfg := loadtest.Config{BaseURL: "http://" + addr, Username: "clerk", Password: faultStaffPassword,
+		Flows: 300, Concurrency: 6, Duration: time.Minute, RevokeEvery: 3}
+	var once sync.Once
+	var mu sync.Mutex
+	acked := 0
+	cfg.OnAck = func(loadtest.Ack) {
+		mu.Lock()
+		acked++
+		n := acked
+		mu.Unlock()
+		if n >= 40 {
+			once.Do(func() { child.Process.Kill() }) // SIGKILL, mid-flight
+		}
+	}
+	rep, err := loadtest.Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = child.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the issuer was not killed: %v", err)
+	}
+	if rep.Errors == 0 || len(rep.Acks) >= cfg.Flows {
+		t.Fatalf("the kill came too late: %d acknowledged, %d errors", len(rep.Acks), rep.Errors)
+	}
+
+	restarted := serveChild(t, dir, addr)
+	cfg.OnAck = nil
+	chk, err := loadtest.Check(context.Background(), cfg, rep.Acks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !chk.OK() || chk.Checked != len(rep.Acks) {
+		t.Fatalf("after the restart, of %d acknowledged: %q", len(rep.Acks), chk.Problems)
+	}
+	cfg.Flows, cfg.RevokeEvery = 20, 0
+	more, err := loadtest.Run(context.Background(), cfg)
+	if err != nil || more.Errors != 0 {
+		t.Fatalf("issuing after the restart: %v\n%s", err, more.Markdown())
+	}
+	restarted.Process.Signal(syscall.SIGTERM)
+	restarted.Wait()
+	n := checkIssuerDir(t, dir)
+	if n < len(rep.Acks)+20 {
+		t.Fatalf("%d credentials stored, %d acknowledged", n, len(rep.Acks)+20)
+	}
+	t.Logf("killed after %d acknowledged credentials (%d flows failed); %d on disk after the restart", len(rep.Acks), rep.Errors, n)
+}
+
+var progressLine = regexp.MustCompile(`\] (\d+)/(\d+) issued`)
+
+// TestKillBatch kills `cityid issuer batch` with SIGKILL in the middle of a
+// large CSV and checks that at least what its progress line reported as
+// issued is on disk, with unique status indexes and an intact audit chain.
+// (issuer.TestKillDuringBatch checks the same per credential, in the
+// service.)
+func TestKillBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills a child process")
+	}
+	faultEnv(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := cli("issuer", "staff", "add", "--data", dir, "--username", "clerk", "--role", "clerk"); code != exitOK {
+		t.Fatal(errs)
+	}
+	const rows = 60000
+	var csv strings.Builder
+	csv.WriteString("subject,ageOver18\n")
+	for range rows {
+		csv.WriteString("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK,true\n")
+	}
+	csvPath := filepath.Join(t.TempDir(), "batch.csv")
+	if err := os.WriteFile(csvPath, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("cityid", "issuer", "batch", "--data", dir, "--type", "AgeOverCredential", "--csv", csvPath, "--format", "sd-jwt")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	reported := 0
+	sc := bufio.NewScanner(stderr)
+	sc.Split(scanProgress)
+	for sc.Scan() {
+		m := progressLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		done, _ := strconv.Atoi(m[1])
+		if done >= 100 && done < rows {
+			reported = done
+			cmd.Process.Kill()
+			break
+		}
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if reported == 0 || !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the batch was not killed mid-way (reported %d): %v", reported, err)
+	}
+	n := len(searchAll(t, dir))
+	if n < reported {
+		t.Fatalf("the batch reported %d issued, %d on disk", reported, n)
+	}
+	t.Logf("killed after %d reported issued; %d on disk", reported, n)
+}
+
+// scanProgress splits the progress output at newlines and carriage returns.
+func scanProgress(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}
+
+// searchAll checks the directory like checkIssuerDir but for any number of
+// credentials: status indexes unique, audit intact, every row readable.
+func searchAll(t *testing.T, dir string) []string {
+	t.Helper()
+	if code, out, errs := cli("issuer", "audit", "verify", "--data", dir); code != exitOK {
+		t.Fatalf("cityid issuer audit verify: exit %d: %s %s", code, out, errs)
+	}
+	db := openRaw(t, dir)
+	defer db.Close()
+	var rows, distinct int
+	if err := db.QueryRow("SELECT count(*), count(DISTINCT status_index) FROM credentials").Scan(&rows, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if rows != distinct {
+		t.Fatalf("%d credentials share %d status indexes", rows, distinct)
+	}
+	var ok string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity_check: %q %v", ok, err)
+	}
+	ids := make([]string, 0, rows)
+	r, err := db.Query("SELECT id FROM credentials")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var id string
+		r.Scan(&id)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
