@@ -275,4 +275,3 @@ func searchAll(t *testing.T, dir string) []string {
 	}
 	return ids
 }
-
