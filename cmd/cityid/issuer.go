@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/issuer/server"
@@ -247,6 +248,9 @@ func readClaims(path string) (map[string]any, error) {
 	data, err := readInput(path, os.Stdin)
 	if err != nil {
 		return nil, err
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s is not UTF-8 text (save it as UTF-8)", path)
 	}
 	var claims map[string]any
 	if err := json.Unmarshal(data, &claims); err != nil {
