@@ -51,7 +51,6 @@ func readBatchCSV(r io.Reader, typeName string, format issuer.Format) ([]batchRo
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -62,6 +61,9 @@ func readBatchCSV(r io.Reader, typeName string, format issuer.Format) ([]batchRo
 			}
 			return rows, problems, fmt.Errorf("cannot read the CSV: %v", err)
 		}
+		// FieldPos is only valid for a record read without an error (it
+		// panicked on an unterminated quote).
+		line, _ := cr.FieldPos(0)
 		if len(rows)+len(problems) >= maxBatchRows {
 			return nil, nil, fmt.Errorf("the CSV has more than %d rows; split it", maxBatchRows)
 		}
