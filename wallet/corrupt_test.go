@@ -115,3 +115,26 @@ func TestCorruptBackupFile(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRestore: no byte string restores a wallet unless it is a backup made
+// with the passphrase; a refusal leaves nothing behind.
+func FuzzRestore(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("age-encryption.org/v1\n-> scrypt AAAA 18\nAAAA\n--- AAAA\n"))
+	f.Add([]byte("cityid-wallet-backup\nv1 \n"))
+	f.Add(bytes.Repeat([]byte{0}, 512))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parent := t.TempDir()
+		r, err := wallet.Restore(filepath.Join(parent, "r"), bytes.NewReader(data), testPassphrase, "739152", wallet.Options{})
+		if err == nil {
+			r.Close()
+			t.Fatal("fuzzer bytes restored a wallet")
+		}
+		if !errors.Is(err, wallet.ErrBackupDamaged) && !errors.Is(err, wallet.ErrBackupVersion) && !errors.Is(err, wallet.ErrBackupPassphrase) {
+			t.Fatalf("unnamed error: %v", err)
+		}
+		if ents, _ := os.ReadDir(parent); len(ents) != 0 {
+			t.Fatalf("a refused restore left %v", ents)
+		}
+	})
+}
