@@ -47,13 +47,13 @@ func storageFault(dir string, err error) error {
 	var kind error
 	var se sqlite3.Error
 	switch {
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
 		kind = ErrDiskFull
 	case errors.Is(err, syscall.EROFS):
 		kind = ErrReadOnly
 	case errors.As(err, &se):
 		switch {
-		case se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC:
+		case se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT || se.SystemErrno == syscall.EFBIG:
 			kind = ErrDiskFull
 		case se.Code == sqlite3.ErrReadonly || se.SystemErrno == syscall.EROFS:
 			kind = ErrReadOnly

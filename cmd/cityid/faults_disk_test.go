@@ -25,16 +25,25 @@ func openRaw(t *testing.T, dir string) *sql.DB {
 	return db
 }
 
-// smallDisk mounts a tmpfs of size bytes at a new directory and returns it,
-// with a function that remounts it read-only or read-write. It needs the
-// right to mount (root in a container with CAP_SYS_ADMIN); without it the
-// test reports why and stops.
+// noMountEnv forces the fallbacks of the full-disk and read-only tests
+// (for machines where mounting is not allowed, and to test the fallbacks).
+const noMountEnv = "CITYID_TEST_NO_MOUNT"
+
+// smallDisk mounts a tmpfs of size bytes at a new directory and returns it
+// with a function that remounts it read-only or read-write. Mounting needs
+// root with CAP_SYS_ADMIN; without it (or with CITYID_TEST_NO_MOUNT=1) it
+// returns a plain temporary directory and remount nil: the tests then fall
+// back to a file size limit (full disk) and file modes (read-only).
 func smallDisk(t *testing.T, size int) (string, func(ro bool)) {
 	t.Helper()
 	dir := t.TempDir()
 	opts := fmt.Sprintf("size=%d,mode=0700", size)
+	if os.Getenv(noMountEnv) != "" {
+		return dir, nil
+	}
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
-		t.Fatalf("the full-disk and read-only tests mount a small tmpfs and need the right to (root, CAP_SYS_ADMIN): %v", err)
+		t.Logf("cannot mount a small tmpfs (%v): falling back", err)
+		return dir, nil
 	}
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	remount := func(ro bool) {
@@ -47,6 +56,78 @@ func smallDisk(t *testing.T, size int) (string, func(ro bool)) {
 		}
 	}
 	return dir, remount
+}
+
+// fillDisk leaves about room bytes free on the tmpfs at disk and returns a
+// function that frees the space again.
+func fillDisk(t *testing.T, disk string, room int64) func() {
+	t.Helper()
+	filler := filepath.Join(disk, "filler")
+	f, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 64<<10)
+	size := int64(0)
+	for {
+		n, err := f.Write(chunk)
+		size += int64(n)
+		if err != nil {
+			break
+		}
+	}
+	if err := f.Truncate(max(size-room, 0)); err != nil {
+		t.Fatal(err)
+	}
+	return func() { os.Remove(filler) }
+}
+
+// limitFileSize is the fallback for fillDisk without a tmpfs: it lowers
+// this process's file size limit (RLIMIT_FSIZE) so that the database files
+// in dir can grow by about room bytes, the way a nearly full disk would let
+// them. SIGXFSZ is caught (and ignored) by the Go runtime, so writes past
+// the limit fail with EFBIG. It returns the function that lifts the limit.
+func limitFileSize(t *testing.T, dir string, room int64) func() {
+	t.Helper()
+	var biggest int64
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil && fi.Size() > biggest {
+			biggest = fi.Size()
+		}
+	}
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		t.Fatal(err)
+	}
+	lim := old
+	lim.Cur = uint64(biggest + room)
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &lim); err != nil {
+		t.Fatalf("neither a tmpfs nor a file size limit is available for the full-disk test: %v", err)
+	}
+	return func() { syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old) }
+}
+
+// makeReadOnly is the fallback for a read-only remount: it takes the write
+// permission off dir and its files. Root ignores file modes, so as root the
+// test needs the tmpfs.
+func makeReadOnly(t *testing.T, dir string, ro bool) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		t.Fatal("the read-only test runs as root without the right to mount a tmpfs: root ignores file modes, so a read-only directory cannot be made here")
+	}
+	dirMode, fileMode := os.FileMode(0o500), os.FileMode(0o400)
+	if !ro {
+		dirMode, fileMode = 0o700, 0o600
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		os.Chmod(filepath.Join(dir, e.Name()), fileMode)
+	}
+	if err := os.Chmod(dir, dirMode); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // issueSome issues n credentials through the CLI and returns their ids.
@@ -87,32 +168,20 @@ func checkIntact(t *testing.T, dir string, earlier []string) {
 // nothing is corrupted, and that issuing works again once space is freed.
 func TestDiskFull(t *testing.T) {
 	faultEnv(t)
-	disk, _ := smallDisk(t, 8<<20)
+	disk, remount := smallDisk(t, 8<<20)
 	dir := filepath.Join(disk, "data")
 	if code, _, errs := cli("issuer", "staff", "add", "--data", dir, "--username", "clerk", "--role", "clerk"); code != exitOK {
 		t.Fatal(errs)
 	}
 	earlier := issueSome(t, dir, 3)
-	// Fill what is left, then try a batch that needs room.
-	filler := filepath.Join(disk, "filler")
-	f, err := os.Create(filler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 64<<10)
-	size := int64(0)
-	for {
-		n, err := f.Write(chunk)
-		size += int64(n)
-		if err != nil {
-			break
-		}
-	}
 	// Leave a little room: the service opens, then runs out mid-batch.
-	if err := f.Truncate(size - 256<<10); err != nil {
-		t.Fatal(err)
+	var free func()
+	if remount != nil {
+		free = fillDisk(t, disk, 256<<10)
+	} else {
+		free = limitFileSize(t, dir, 256<<10)
 	}
-	f.Close()
+	defer free()
 	var csv strings.Builder
 	csv.WriteString("subject,ageOver18\n")
 	for range 2000 {
@@ -121,12 +190,12 @@ func TestDiskFull(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "batch.csv")
 	os.WriteFile(csvPath, []byte(csv.String()), 0o600)
 	code, _, errs := cli("issuer", "batch", "--data", dir, "--type", "AgeOverCredential", "--csv", csvPath, "--format", "sd-jwt")
+	free()
 	t.Logf("batch on a full disk: exit %d\n%s", code, errs)
 	if code != exitFailed || !strings.Contains(errs, "the disk holding the issuer's data is full") ||
 		!strings.Contains(errs, "free some space") || strings.Contains(errs, "skipped line") {
 		t.Fatalf("want exit 1 and a message naming the full disk, got exit %d: %s", code, errs)
 	}
-	os.Remove(filler)
 	checkIntact(t, dir, earlier)
 	issueSome(t, dir, 1)
 }
@@ -142,7 +211,14 @@ func TestReadOnlyData(t *testing.T) {
 		t.Fatal(errs)
 	}
 	earlier := issueSome(t, dir, 2)
-	remount(true)
+	readOnly := func(ro bool) {
+		if remount != nil {
+			remount(ro)
+		} else {
+			makeReadOnly(t, dir, ro)
+		}
+	}
+	readOnly(true)
 	claims := filepath.Join(t.TempDir(), "claims.json")
 	os.WriteFile(claims, []byte(`{"ageOver18": true}`), 0o600)
 	code, _, errs := cli("issuer", "issue", "--data", dir, "--type", "AgeOverCredential", "--format", "sd-jwt",
@@ -156,6 +232,6 @@ func TestReadOnlyData(t *testing.T) {
 	if code != exitFailed || !strings.Contains(errs, "the issuer's data directory is read-only") {
 		t.Fatalf("want exit 1 and a message naming the read-only data, got exit %d: %s", code, errs)
 	}
-	remount(false)
+	readOnly(false)
 	checkIntact(t, dir, earlier)
 }
