@@ -237,6 +237,8 @@ func TestMalformedHTTP(t *testing.T) {
 			{"staff issue", "/api/credentials", "application/json", "", login.CSRF, data},
 			{"staff offer", "/api/offers", "application/json", "", login.CSRF, data},
 			{"staff enrol", "/api/residents", "application/json", "", login.CSRF, data},
+			{"staff suspend", "/api/credentials/urn:uuid:00000000-0000-4000-8000-000000000000/suspend", "application/json", "", login.CSRF, data},
+			{"staff login", "/api/login", "application/json", "", "", data},
 		} {
 			st, body := post(tc.path, tc.ctype, tc.bearer, tc.csrf, tc.body)
 			where := tc.what + " " + name
