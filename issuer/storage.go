@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"syscall"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // Failures of the disk under the data directory. Errors for them wrap
@@ -44,20 +42,13 @@ func storageFault(dir string, err error) error {
 	if errors.As(err, &done) {
 		return err
 	}
-	var kind error
-	var se sqlite3.Error
+	kind := sqliteStorageKind(err)
 	switch {
+	case kind != nil:
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
 		kind = ErrDiskFull
 	case errors.Is(err, syscall.EROFS):
 		kind = ErrReadOnly
-	case errors.As(err, &se):
-		switch {
-		case se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT || se.SystemErrno == syscall.EFBIG:
-			kind = ErrDiskFull
-		case se.Code == sqlite3.ErrReadonly || se.SystemErrno == syscall.EROFS:
-			kind = ErrReadOnly
-		}
 	}
 	if kind == nil {
 		return err

@@ -1,7 +1,8 @@
+//go:build linux
+
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,20 +11,7 @@ import (
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
-
-	"github.com/cityid/cityid/issuer"
 )
-
-// openRaw opens the issuer's SQLite database read-only, for checks the
-// service's API does not offer (integrity_check, whole-table counts).
-func openRaw(t *testing.T, dir string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, issuer.DatabaseFile)+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 // noMountEnv forces the fallbacks of the full-disk and read-only tests
 // (for machines where mounting is not allowed, and to test the fallbacks).
