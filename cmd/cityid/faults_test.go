@@ -121,6 +121,14 @@ func TestKillBatch(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Kill at the first progress line past 100 (the second line, after
+	// about 2 s), or after 6 s at the latest, so that a fast machine does
+	// not finish first. Every line read counts, even one read after the
+	// kill: it was printed before.
+	var once sync.Once
+	kill := func() { once.Do(func() { cmd.Process.Kill() }) }
+	timer := time.AfterFunc(6*time.Second, kill)
+	defer timer.Stop()
 	reported := 0
 	sc := bufio.NewScanner(stderr)
 	sc.Split(scanProgress)
@@ -130,15 +138,14 @@ func TestKillBatch(t *testing.T) {
 			continue
 		}
 		done, _ := strconv.Atoi(m[1])
-		if done >= 100 && done < rows {
-			reported = done
-			cmd.Process.Kill()
-			break
+		reported = max(reported, done)
+		if done >= 100 {
+			kill()
 		}
 	}
 	err = cmd.Wait()
 	var exit *exec.ExitError
-	if reported == 0 || !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+	if reported == 0 || reported == rows || !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		t.Fatalf("the batch was not killed mid-way (reported %d): %v", reported, err)
 	}
 	n := len(searchAll(t, dir))
