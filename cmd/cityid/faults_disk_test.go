@@ -3,14 +3,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
-	_ "github.com/mattn/go-sqlite3"
+	"github.com/cityid/cityid/internal/loadtest"
+	"github.com/cityid/cityid/issuer"
+	"github.com/cityid/cityid/issuer/server"
+	"github.com/cityid/cityid/issuer/server/servertest"
 )
 
 // noMountEnv forces the fallbacks of the full-disk and read-only tests
@@ -222,4 +227,58 @@ func TestReadOnlyData(t *testing.T) {
 	}
 	readOnly(false)
 	checkIntact(t, dir, earlier)
+}
+
+// TestDiskFullUnderLoad runs wallets and clerks against the issuer while
+// its disk fills up: requests fail with a clear answer (staff: 503 naming
+// the full disk), every credential a wallet did receive is stored, and
+// once space is freed the service goes on.
+func TestDiskFullUnderLoad(t *testing.T) {
+	faultEnv(t)
+	disk, remount := smallDisk(t, 8<<20)
+	dir := filepath.Join(disk, "data")
+	svc, srv := servertest.Start(t, servertest.Options{Dir: dir, Server: server.Options{RequestsPerSecond: 1e5, Burst: 1e5}})
+	ctx := context.Background()
+	if _, err := svc.CreateStaff(ctx, issuer.Actor{Kind: "cli", Name: "test"}, "clerk", faultStaffPassword, issuer.RoleClerk); err != nil {
+		t.Fatal(err)
+	}
+	cfg := loadtest.Config{BaseURL: srv.URL, Username: "clerk", Password: faultStaffPassword, Flows: 400, Concurrency: 4, Duration: time.Minute}
+	var free func()
+	if remount != nil {
+		free = fillDisk(t, disk, 1<<20)
+	} else {
+		free = limitFileSize(t, dir, 1<<20)
+	}
+	defer free()
+	rep, err := loadtest.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors == 0 || len(rep.Acks) == 0 {
+		t.Fatalf("want some flows done before the disk filled and some refused after:\n%s", rep.Markdown())
+	}
+	// The staff API names the problem.
+	cfg.Flows = 1
+	staffErr := ""
+	for _, e := range rep.FirstErrors {
+		if strings.Contains(e, "staff") && strings.Contains(e, "HTTP 503") {
+			staffErr = e
+		}
+	}
+	free()
+	t.Logf("on a full disk: %d flows done, %d failed; e.g. %s", rep.Flows, rep.Errors, staffErr)
+	if staffErr == "" || !strings.Contains(staffErr, "the disk holding its data is full") {
+		t.Errorf("no staff request was refused naming the full disk:\n%s", rep.Markdown())
+	}
+	chk, err := loadtest.Check(ctx, cfg, rep.Acks)
+	if err != nil || !chk.OK() {
+		t.Fatalf("after freeing space, of %d acknowledged: %v %q", len(rep.Acks), err, chk.Problems)
+	}
+	cfg.Flows = 20
+	if more, err := loadtest.Run(ctx, cfg); err != nil || more.Errors != 0 {
+		t.Fatalf("issuing after freeing space: %v\n%s", err, more.Markdown())
+	}
+	if a, err := svc.VerifyAudit(ctx); err != nil || len(a.Problems) > 0 {
+		t.Fatalf("audit: %+v %v", a, err)
+	}
 }
