@@ -87,6 +87,9 @@ func validateClaims(typeName string, claims map[string]any, subject string) (map
 	if claims == nil {
 		claims = map[string]any{}
 	}
+	if err := checkClaimsText(typeName, claims); err != nil {
+		return nil, nil, err
+	}
 	raw, err := json.Marshal(claims)
 	if err != nil {
 		return nil, nil, &Error{Code: CodeInvalidClaims, Status: 400, Message: "the claims cannot be encoded as JSON",

@@ -90,6 +90,14 @@ var _ API = (*Service)(nil)
 // Open opens the issuer in dir, creating the directory, database, keys and
 // bootstrap secret on first start.
 func Open(ctx context.Context, dir string, opts Options) (*Service, error) {
+	s, err := open(ctx, dir, opts)
+	if err != nil {
+		return nil, storageFault(dir, err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, dir string, opts Options) (*Service, error) {
 	s := &Service{dir: dir, clock: opts.Clock, log: opts.Logger, cityName: opts.CityName}
 	if s.clock == nil {
 		s.clock = time.Now

@@ -191,7 +191,7 @@ func (w *writer) loop() {
 // run executes one group in one transaction.
 func (w *writer) run(group []*job) {
 	results := make([]error, len(group))
-	err := w.runTx(group, results)
+	err := storageFault(w.s.dir, w.runTx(group, results))
 	for i, j := range group {
 		if err != nil {
 			j.done <- err
@@ -201,7 +201,7 @@ func (w *writer) run(group []*job) {
 		if errors.As(results[i], &k) {
 			results[i] = k.err
 		}
-		j.done <- results[i]
+		j.done <- storageFault(w.s.dir, results[i])
 	}
 }
 

@@ -70,7 +70,7 @@ func checkID(id string) error {
 func (w *Wallet) List() ([]Credential, error) {
 	recs, err := w.records()
 	if err != nil {
-		return nil, err
+		return nil, damaged(err)
 	}
 	out := make([]Credential, len(recs))
 	for i, r := range recs {

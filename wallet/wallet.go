@@ -174,7 +174,7 @@ func Open(dir string, pin string, opts Options) (*Wallet, error) {
 	w, err := unlock(ctx, db, dir, pin, opts)
 	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, damaged(err)
 	}
 	return w, nil
 }

@@ -51,7 +51,6 @@ func readBatchCSV(r io.Reader, typeName string, format issuer.Format) ([]batchRo
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -62,6 +61,9 @@ func readBatchCSV(r io.Reader, typeName string, format issuer.Format) ([]batchRo
 			}
 			return rows, problems, fmt.Errorf("cannot read the CSV: %v", err)
 		}
+		// FieldPos is only valid for a record read without an error (it
+		// panicked on an unterminated quote).
+		line, _ := cr.FieldPos(0)
 		if len(rows)+len(problems) >= maxBatchRows {
 			return nil, nil, fmt.Errorf("the CSV has more than %d rows; split it", maxBatchRows)
 		}
@@ -192,7 +194,14 @@ func issuerBatch(args []string, stdout, stderr io.Writer) int {
 		return reportErr(stderr, "batch", err)
 	}
 	issued := 0
+	var storage error
+	notStored := 0
 	for _, res := range results {
+		if errors.Is(res.Err, issuer.ErrDiskFull) || errors.Is(res.Err, issuer.ErrReadOnly) {
+			storage = res.Err
+			notStored++
+			continue
+		}
 		if res.Err != nil {
 			problems = append(problems, fmt.Sprintf("line %d: %s", rows[res.Index].line, describe(res.Err)))
 			continue
@@ -201,10 +210,14 @@ func issuerBatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, res.Record.ID)
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(stderr, "batch: %d issued, %d skipped, in %s (%.0f credentials/s)\n",
-		issued, len(problems), elapsed.Round(time.Millisecond), float64(issued)/elapsed.Seconds())
+	fmt.Fprintf(stderr, "batch: %d issued, %d skipped, %d not stored, in %s (%.0f credentials/s)\n",
+		issued, len(problems), notStored, elapsed.Round(time.Millisecond), float64(issued)/elapsed.Seconds())
 	for _, p := range problems {
 		fmt.Fprintf(stderr, "  skipped %s\n", p)
+	}
+	if storage != nil {
+		fmt.Fprintf(stderr, "cityid issuer batch: %d rows were not issued: %v\n", notStored, storage)
+		return exitFailed
 	}
 	if len(problems) > 0 {
 		return exitFailed

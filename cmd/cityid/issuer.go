@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/issuer/server"
@@ -21,7 +22,8 @@ import (
 const issuerUsage = `usage: cityid issuer COMMAND --data DIR [flags]
 
 commands:
-  serve    --addr HOST:PORT [--public-url URL] [--city NAME]   run the issuer service
+  serve    --addr HOST:PORT [--public-url URL] [--city NAME] [--rate RPS]
+                                                               run the issuer service
   offer    --type T --claims FILE.json [--resident ID] [--attested-by NAME] [--json]
                                                                make a wallet offer: prints its URI and tx_code
   issue    --type T --subject DID --claims FILE.json --format ldp|sd-jwt|qr [--resident ID] [--attested-by NAME]
@@ -42,6 +44,9 @@ commands:
   attester add --name NAME --kind caseworker|shelter           register who may attest a resident's identity
   attester disable [--undo] --name NAME                        stop (or allow again) an attester's attestations
   attester list                                                list the attesters as JSON
+  load     --url URL --username U [--flows N] [--concurrency C] [--duration D]
+                                                               drive a running issuer and report latency
+                                                               (no --data; password from CITYID_STAFF_PASSWORD)
 
 --attested-by NAME: the resident has no documents; a registered attester
 vouched for them, and the credential's evidence says so.`
@@ -81,6 +86,8 @@ func runIssuer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return issuerBundle(rest, stdout, stderr)
 	case "batch":
 		return issuerBatch(rest, stdout, stderr)
+	case "load":
+		return issuerLoad(rest, stdout, stderr)
 	case "audit":
 		if len(rest) > 0 && rest[0] == "verify" {
 			return issuerAuditVerify(rest[1:], stdout, stderr)
@@ -172,10 +179,11 @@ func issuerServe(args []string, stdout, stderr io.Writer) int {
 	publicURL := fs.String("public-url", "", "URL wallets and kiosks reach this service at (default http://ADDR)")
 	city := fs.String("city", "", "the city's name, shown in the trust bundle")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served behind HTTPS)")
+	rps := fs.Float64("rate", 0, "requests per second allowed from one client address (default 50; the token endpoint gets a tenth)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *dir == "" {
+	if *dir == "" || *rps < 0 {
 		fs.Usage()
 		return exitUsage
 	}
@@ -215,7 +223,8 @@ func issuerServe(args []string, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 	}
-	h, err := server.Handler(svc, server.Options{Logger: log, SecureCookies: *secure, Bootstrap: svc.Bootstrap})
+	h, err := server.Handler(svc, server.Options{Logger: log, SecureCookies: *secure, Bootstrap: svc.Bootstrap,
+		RequestsPerSecond: *rps, Burst: int(2 * *rps)})
 	if err != nil {
 		fmt.Fprintf(stderr, "cityid issuer serve: %v\n", err)
 		return exitFailed
@@ -239,6 +248,9 @@ func readClaims(path string) (map[string]any, error) {
 	data, err := readInput(path, os.Stdin)
 	if err != nil {
 		return nil, err
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s is not UTF-8 text (save it as UTF-8)", path)
 	}
 	var claims map[string]any
 	if err := json.Unmarshal(data, &claims); err != nil {

@@ -346,8 +346,24 @@ func (h *handler) asError(r *http.Request, err error) *issuer.Error {
 		return &c
 	}
 	h.log.ErrorContext(r.Context(), "console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if reason := storageReason(err); reason != "" {
+		return &issuer.Error{Code: "server_error", Status: http.StatusServiceUnavailable,
+			Message: "the issuer cannot save anything right now: " + reason + ". Nothing was saved; tell an administrator"}
+	}
 	return &issuer.Error{Code: "server_error", Status: http.StatusInternalServerError,
 		Message: "something went wrong on the server; the problem was logged. Try again, or ask an administrator"}
+}
+
+// storageReason names a full or read-only disk for staff (without its
+// path, which stays in the log), or returns "".
+func storageReason(err error) string {
+	switch {
+	case errors.Is(err, issuer.ErrDiskFull):
+		return "the disk holding its data is full"
+	case errors.Is(err, issuer.ErrReadOnly):
+		return "its data directory is read-only"
+	}
+	return ""
 }
 
 // fail answers e as JSON (API) or as an HTML error page.

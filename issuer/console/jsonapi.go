@@ -1,6 +1,7 @@
 package console
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cityid/cityid/issuer"
 )
@@ -166,7 +168,14 @@ func decodeJSON[T any](r *http.Request) (T, *issuer.Error) {
 				Message: "the request body must be JSON (Content-Type: application/json)"}
 		}
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return v, jsonError(err)
+	}
+	if !utf8.Valid(body) {
+		return v, invalid("the request body is not valid UTF-8 text")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
 		return v, jsonError(err)

@@ -64,7 +64,7 @@ func Handler(api issuer.API, opts Options) (http.Handler, error) {
 	if n, ok := api.(interface{ CityName() string }); ok {
 		name = n.CityName() // the wallet shows it as the credentials' issuer
 	}
-	oid := oid4vci.NewHandler(api, oid4vci.Options{IssuerName: name})
+	oid := oid4vci.NewHandler(api, oid4vci.Options{IssuerName: name, Logger: opts.Logger})
 
 	mux := http.NewServeMux()
 	mux.Handle("/.well-known/", oid)
