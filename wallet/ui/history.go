@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cityid/cityid/credential"
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/credential/qrcode"
@@ -206,9 +207,20 @@ func (u *UI) readPicture(offer func(string), msg *widget.Label) {
 	})
 }
 
-// isCode reports whether text is a city credential's code (cityid's compact
-// QR form), as printed on a paper credential.
-func isCode(text string) bool { return compact.Detect(strings.TrimSpace(text)) }
+// isCode reports whether text is a credential rather than an offer: a city
+// credential's code (cityid's compact QR form, as printed on a paper
+// credential), or a credential file's content (W3C JSON, SD-JWT VC) pasted.
+func isCode(text string) bool {
+	text = strings.TrimSpace(text)
+	if compact.Detect(text) {
+		return true
+	}
+	switch credential.Detect([]byte(text)) {
+	case credential.FormatLDP, credential.FormatSDJWT:
+		return !strings.HasPrefix(text, "openid-credential-offer:")
+	}
+	return false
+}
 
 // importCode keeps a credential's code (a paper credential) in the wallet
 // and shows the list, or says in msg why it was refused.

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/cityid/cityid/credential/compact"
+	"github.com/cityid/cityid/credential/dataintegrity"
 	"github.com/cityid/cityid/credential/qrcode"
 	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/issuer/server/servertest"
@@ -145,4 +147,42 @@ func TestEvidenceShown(t *testing.T) {
 	fits(t, u, "detail with evidence")
 	test.Tap(button(t, u, "Show as QR code"))
 	wantText(t, u, "Always shown with this credential: issued on the word of a shelter (Eastside Night Shelter).")
+}
+
+// TestPasteCredentialFile: the content of a credential file pasted into the
+// offer field is kept like an imported file.
+func TestPasteCredentialFile(t *testing.T) {
+	clock := &fakeClock{t: start}
+	u := newTestUI(t, t.TempDir(), phoneSize, clock)
+	createProfile(t, u, "ana")
+	iss := newTestIssuer(t)
+	doc := iss.vc(u.Wallet().DID(), "AgeOverCredential", map[string]any{"ageOver18": true}, clock.Now())
+	signed, err := dataintegrity.Sign(doc, iss.signer, dataintegrity.SignOptions{
+		Cryptosuite: dataintegrity.EdDSARDFC2022, VerificationMethod: iss.vm, Created: clock.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.MarshalIndent(signed, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(button(t, u, "Receive a credential"))
+	entry(t, u, "openid-credential-offer://…").SetText("\n" + string(data) + "\n")
+	test.Tap(button(t, u, "Receive"))
+	wantText(t, u, "Added: Age over")
+	if list, _ := u.Wallet().List(); len(list) != 1 || list[0].Forms[0] != wallet.FormatLDP {
+		t.Fatalf("list %+v", list)
+	}
+	// Someone else's credential is refused in words, and nothing is kept.
+	other := iss.vc("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "AgeOverCredential", map[string]any{"ageOver21": true}, clock.Now())
+	signed, _ = dataintegrity.Sign(other, iss.signer, dataintegrity.SignOptions{Cryptosuite: dataintegrity.EdDSARDFC2022, VerificationMethod: iss.vm, Created: clock.Now()})
+	data, _ = json.Marshal(signed)
+	test.Tap(button(t, u, "Receive a credential"))
+	entry(t, u, "openid-credential-offer://…").SetText(string(data))
+	test.Tap(button(t, u, "Receive"))
+	wantText(t, u, "The credential was refused and not stored")
+	if list, _ := u.Wallet().List(); len(list) != 1 {
+		t.Fatalf("a refused credential was kept: %+v", list)
+	}
 }
