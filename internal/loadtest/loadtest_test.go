@@ -120,3 +120,33 @@ func ExampleReport_Markdown() {
 	// |---|---:|---:|---:|---:|---:|
 	// | `POST /oid4vci/credential` | 10 | 0 | 12.0 ms | 30.0 ms | 31.0 ms |
 }
+
+// TestTimedRunEndsClean: a run bounded by time only (a soak) cuts off the
+// requests in flight when the time is up; those are neither counted as
+// errors of the issuer nor as requests, and every acknowledged credential
+// is stored.
+func TestTimedRunEndsClean(t *testing.T) {
+	svc, srv := servertest.Start(t, unlimited)
+	ctx := context.Background()
+	if _, err := svc.CreateStaff(ctx, issuer.Actor{Kind: "cli", Name: "loadtest"}, "clerk", "load test password 1", issuer.RoleClerk); err != nil {
+		t.Fatal(err)
+	}
+	cfg := loadtest.Config{BaseURL: srv.URL, Username: "clerk", Password: "load test password 1",
+		Concurrency: 8, Duration: 1500 * time.Millisecond}
+	rep, err := loadtest.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors != 0 || rep.Flows == 0 {
+		t.Fatalf("%d errors, %d flows:\n%s", rep.Errors, rep.Flows, rep.Markdown())
+	}
+	for _, e := range rep.Endpoints {
+		if e.Errors != 0 {
+			t.Errorf("%s: %d errors counted for requests cut off at the end:\n%s", e.Endpoint, e.Errors, rep.Markdown())
+		}
+	}
+	chk, err := loadtest.Check(ctx, cfg, rep.Acks)
+	if err != nil || !chk.OK() {
+		t.Fatalf("check: %v %v", err, chk.Problems)
+	}
+}

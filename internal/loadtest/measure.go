@@ -43,6 +43,11 @@ func (r *recorder) wrap(next http.RoundTripper) http.RoundTripper { return timed
 func (t timed) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	if err != nil && req.Context().Err() != nil {
+		// Cut off when the run's time was up (Run does not count such a
+		// flow either): neither an answer nor a failure of the issuer.
+		return resp, err
+	}
 	t.rec.add(req.Method+" "+endpoint(req.URL), time.Since(start), err != nil || resp.StatusCode/100 != 2)
 	return resp, err
 }
