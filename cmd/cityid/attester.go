@@ -40,17 +40,14 @@ func attesterAdd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportErr(stderr, "attester add", err)
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "attester add", err)
-	}
-	defer svc.Close()
-	a, err := svc.AddAttester(context.Background(), cliActor(), *name, k)
-	if err != nil {
-		return reportErr(stderr, "attester add", err)
-	}
-	fmt.Fprintf(stdout, "added attester %d: %s (%s)\n", a.ID, a.Name, a.Kind)
-	return exitOK
+	return withIssuer(*dir, "attester add", stderr, func(svc *issuer.Service) int {
+		a, err := svc.AddAttester(context.Background(), cliActor(), *name, k)
+		if err != nil {
+			return reportErr(stderr, "attester add", err)
+		}
+		fmt.Fprintf(stdout, "added attester %d: %s (%s)\n", a.ID, a.Name, a.Kind)
+		return exitOK
+	})
 }
 
 func attesterDisable(args []string, stdout, stderr io.Writer) int {
@@ -65,20 +62,17 @@ func attesterDisable(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "attester disable", err)
-	}
-	defer svc.Close()
-	if err := svc.SetAttesterDisabled(context.Background(), cliActor(), *name, !*undo); err != nil {
-		return reportErr(stderr, "attester disable", err)
-	}
-	if *undo {
-		fmt.Fprintf(stdout, "enabled attester %s\n", *name)
-	} else {
-		fmt.Fprintf(stdout, "disabled attester %s: it can attest no new credentials\n", *name)
-	}
-	return exitOK
+	return withIssuer(*dir, "attester disable", stderr, func(svc *issuer.Service) int {
+		if err := svc.SetAttesterDisabled(context.Background(), cliActor(), *name, !*undo); err != nil {
+			return reportErr(stderr, "attester disable", err)
+		}
+		if *undo {
+			fmt.Fprintf(stdout, "enabled attester %s\n", *name)
+		} else {
+			fmt.Fprintf(stdout, "disabled attester %s: it can attest no new credentials\n", *name)
+		}
+		return exitOK
+	})
 }
 
 func attesterList(args []string, stdout, stderr io.Writer) int {
@@ -91,28 +85,25 @@ func attesterList(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "attester list", err)
-	}
-	defer svc.Close()
-	list, err := svc.ListAttesters(context.Background())
-	if err != nil {
-		return reportErr(stderr, "attester list", err)
-	}
-	type row struct {
-		ID       int64     `json:"id"`
-		Name     string    `json:"name"`
-		Kind     string    `json:"kind"`
-		Disabled bool      `json:"disabled"`
-		Created  time.Time `json:"created"`
-	}
-	out := make([]row, 0, len(list))
-	for _, a := range list {
-		out = append(out, row{a.ID, a.Name, string(a.Kind), a.Disabled, a.Created})
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(out)
-	return exitOK
+	return withIssuer(*dir, "attester list", stderr, func(svc *issuer.Service) int {
+		list, err := svc.ListAttesters(context.Background())
+		if err != nil {
+			return reportErr(stderr, "attester list", err)
+		}
+		type row struct {
+			ID       int64     `json:"id"`
+			Name     string    `json:"name"`
+			Kind     string    `json:"kind"`
+			Disabled bool      `json:"disabled"`
+			Created  time.Time `json:"created"`
+		}
+		out := make([]row, 0, len(list))
+		for _, a := range list {
+			out = append(out, row{a.ID, a.Name, string(a.Kind), a.Disabled, a.Created})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(out)
+		return exitOK
+	})
 }

@@ -178,51 +178,48 @@ func issuerBatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid issuer batch: %s: %v\n", *csvPath, err)
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "batch", err)
-	}
-	defer svc.Close()
-	reqs := make([]issuer.IssueRequest, len(rows))
-	for i, r := range rows {
-		reqs[i] = r.req
-	}
-	start := time.Now()
-	bar := newProgressBar(stderr)
-	results, err := svc.IssueBatch(context.Background(), cliActor(), reqs, bar.update)
-	if err != nil {
-		return reportErr(stderr, "batch", err)
-	}
-	issued := 0
-	var storage error
-	notStored := 0
-	for _, res := range results {
-		if errors.Is(res.Err, issuer.ErrDiskFull) || errors.Is(res.Err, issuer.ErrReadOnly) {
-			storage = res.Err
-			notStored++
-			continue
+	return withIssuer(*dir, "batch", stderr, func(svc *issuer.Service) int {
+		reqs := make([]issuer.IssueRequest, len(rows))
+		for i, r := range rows {
+			reqs[i] = r.req
 		}
-		if res.Err != nil {
-			problems = append(problems, fmt.Sprintf("line %d: %s", rows[res.Index].line, describe(res.Err)))
-			continue
+		start := time.Now()
+		bar := newProgressBar(stderr)
+		results, err := svc.IssueBatch(context.Background(), cliActor(), reqs, bar.update)
+		if err != nil {
+			return reportErr(stderr, "batch", err)
 		}
-		issued++
-		fmt.Fprintln(stdout, res.Record.ID)
-	}
-	elapsed := time.Since(start)
-	fmt.Fprintf(stderr, "batch: %d issued, %d skipped, %d not stored, in %s (%.0f credentials/s)\n",
-		issued, len(problems), notStored, elapsed.Round(time.Millisecond), float64(issued)/elapsed.Seconds())
-	for _, p := range problems {
-		fmt.Fprintf(stderr, "  skipped %s\n", p)
-	}
-	if storage != nil {
-		fmt.Fprintf(stderr, "cityid issuer batch: %d rows were not issued: %v\n", notStored, storage)
-		return exitFailed
-	}
-	if len(problems) > 0 {
-		return exitFailed
-	}
-	return exitOK
+		issued := 0
+		var storage error
+		notStored := 0
+		for _, res := range results {
+			if errors.Is(res.Err, issuer.ErrDiskFull) || errors.Is(res.Err, issuer.ErrReadOnly) {
+				storage = res.Err
+				notStored++
+				continue
+			}
+			if res.Err != nil {
+				problems = append(problems, fmt.Sprintf("line %d: %s", rows[res.Index].line, describe(res.Err)))
+				continue
+			}
+			issued++
+			fmt.Fprintln(stdout, res.Record.ID)
+		}
+		elapsed := time.Since(start)
+		fmt.Fprintf(stderr, "batch: %d issued, %d skipped, %d not stored, in %s (%.0f credentials/s)\n",
+			issued, len(problems), notStored, elapsed.Round(time.Millisecond), float64(issued)/elapsed.Seconds())
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "  skipped %s\n", p)
+		}
+		if storage != nil {
+			fmt.Fprintf(stderr, "cityid issuer batch: %d rows were not issued: %v\n", notStored, storage)
+			return exitFailed
+		}
+		if len(problems) > 0 {
+			return exitFailed
+		}
+		return exitOK
+	})
 }
 
 // describe renders an issuance error in one line, with field details.

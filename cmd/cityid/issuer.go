@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -116,22 +117,32 @@ func cliActor() issuer.Actor {
 	return issuer.Actor{Kind: "cli", Name: name}
 }
 
+// withIssuer opens the service in dir for the one-shot command name, runs f
+// with it and closes it; a service that does not open is reported as
+// reportErr reports any error.
+func withIssuer(dir, name string, stderr io.Writer, f func(svc *issuer.Service) int) int {
+	svc, err := openIssuer(dir, stderr)
+	if err != nil {
+		return reportErr(stderr, name, err)
+	}
+	defer svc.Close()
+	return f(svc)
+}
+
 // openIssuer opens the service in dir for a one-shot command, pointing at
 // the URL `serve` recorded (or the default until it has run).
 func openIssuer(dir string, stderr io.Writer) (*issuer.Service, error) {
 	if dir == "" {
 		return nil, errors.New("--data DIR is required")
 	}
-	publicURL := savedPublicURL(dir)
-	if publicURL == "" {
-		publicURL = defaultPublicURL
-	}
+	saved := savedPublicURL(dir)
+	publicURL := cmp.Or(saved, defaultPublicURL)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc, err := issuer.Open(context.Background(), dir, issuer.Options{PublicURL: publicURL, Logger: log, CityName: savedSetting(dir, cityNameFile)})
 	if err != nil {
 		return nil, err
 	}
-	if savedPublicURL(dir) == "" {
+	if saved == "" {
 		if err := writeFileAtomic(filepath.Join(dir, publicURLFile), []byte(publicURL+"\n"), 0o600); err != nil {
 			svc.Close()
 			return nil, err
@@ -288,23 +299,20 @@ func issuerOffer(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid issuer offer: %v\n", err)
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "offer", err)
-	}
-	defer svc.Close()
-	offer, err := svc.CreateOfferFor(context.Background(), cliActor(),
-		issuer.OfferRequest{Type: *typ, Claims: claims, ResidentID: *resident, AttestedBy: *attestedBy})
-	if err != nil {
-		return reportErr(stderr, "offer", err)
-	}
-	if *asJSON {
-		_ = json.NewEncoder(stdout).Encode(map[string]any{"offer_uri": offer.URI, "tx_code": offer.TxCode, "expires": offer.Expires})
-	} else {
-		fmt.Fprintln(stdout, offer.URI)
-		fmt.Fprintln(stdout, offer.TxCode)
-	}
-	return exitOK
+	return withIssuer(*dir, "offer", stderr, func(svc *issuer.Service) int {
+		offer, err := svc.CreateOfferFor(context.Background(), cliActor(),
+			issuer.OfferRequest{Type: *typ, Claims: claims, ResidentID: *resident, AttestedBy: *attestedBy})
+		if err != nil {
+			return reportErr(stderr, "offer", err)
+		}
+		if *asJSON {
+			_ = json.NewEncoder(stdout).Encode(map[string]any{"offer_uri": offer.URI, "tx_code": offer.TxCode, "expires": offer.Expires})
+		} else {
+			fmt.Fprintln(stdout, offer.URI)
+			fmt.Fprintln(stdout, offer.TxCode)
+		}
+		return exitOK
+	})
 }
 
 func issuerIssue(args []string, stdout, stderr io.Writer) int {
@@ -333,20 +341,17 @@ func issuerIssue(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cityid issuer issue: %v\n", err)
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "issue", err)
-	}
-	defer svc.Close()
-	rec, err := svc.Issue(context.Background(), cliActor(), issuer.IssueRequest{Type: *typ, Subject: *subject, Claims: claims, Format: f,
-		ResidentID: *resident, AttestedBy: *attestedBy})
-	if err != nil {
-		return reportErr(stderr, "issue", err)
-	}
-	fmt.Fprintf(stdout, "%s\n", strings.TrimSpace(string(rec.Credential)))
-	// Only the W3C form carries its id; revoking needs it.
-	fmt.Fprintf(stderr, "issued %s (%s, status index %d)\n", rec.ID, rec.Format, rec.StatusIndex)
-	return exitOK
+	return withIssuer(*dir, "issue", stderr, func(svc *issuer.Service) int {
+		rec, err := svc.Issue(context.Background(), cliActor(), issuer.IssueRequest{Type: *typ, Subject: *subject, Claims: claims, Format: f,
+			ResidentID: *resident, AttestedBy: *attestedBy})
+		if err != nil {
+			return reportErr(stderr, "issue", err)
+		}
+		fmt.Fprintf(stdout, "%s\n", strings.TrimSpace(string(rec.Credential)))
+		// Only the W3C form carries its id; revoking needs it.
+		fmt.Fprintf(stderr, "issued %s (%s, status index %d)\n", rec.ID, rec.Format, rec.StatusIndex)
+		return exitOK
+	})
 }
 
 func issuerRevoke(args []string, stdout, stderr io.Writer, suspend bool) int {
@@ -367,29 +372,27 @@ func issuerRevoke(args []string, stdout, stderr io.Writer, suspend bool) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, name, err)
-	}
-	defer svc.Close()
-	id := fs.Arg(0)
-	if suspend {
-		err = svc.Suspend(context.Background(), cliActor(), id, !undo)
-	} else {
-		err = svc.Revoke(context.Background(), cliActor(), id)
-	}
-	if err != nil {
-		return reportErr(stderr, name, err)
-	}
-	switch {
-	case !suspend:
-		fmt.Fprintf(stdout, "revoked %s\n", id)
-	case undo:
-		fmt.Fprintf(stdout, "lifted the suspension of %s\n", id)
-	default:
-		fmt.Fprintf(stdout, "suspended %s\n", id)
-	}
-	return exitOK
+	return withIssuer(*dir, name, stderr, func(svc *issuer.Service) int {
+		id := fs.Arg(0)
+		var err error
+		if suspend {
+			err = svc.Suspend(context.Background(), cliActor(), id, !undo)
+		} else {
+			err = svc.Revoke(context.Background(), cliActor(), id)
+		}
+		if err != nil {
+			return reportErr(stderr, name, err)
+		}
+		switch {
+		case !suspend:
+			fmt.Fprintf(stdout, "revoked %s\n", id)
+		case undo:
+			fmt.Fprintf(stdout, "lifted the suspension of %s\n", id)
+		default:
+			fmt.Fprintf(stdout, "suspended %s\n", id)
+		}
+		return exitOK
+	})
 }
 
 func issuerBundle(args []string, stdout, stderr io.Writer) int {
@@ -403,27 +406,24 @@ func issuerBundle(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "bundle", err)
-	}
-	defer svc.Close()
-	b, err := svc.Bundle(context.Background())
-	if err != nil {
-		return reportErr(stderr, "bundle", err)
-	}
-	if !strings.HasSuffix(string(b), "\n") {
-		b = append(b, '\n')
-	}
-	if *out == "" {
-		_, err = stdout.Write(b)
-	} else {
-		err = writeFileAtomic(*out, b, 0o644)
-	}
-	if err != nil {
-		return reportErr(stderr, "bundle", err)
-	}
-	return exitOK
+	return withIssuer(*dir, "bundle", stderr, func(svc *issuer.Service) int {
+		b, err := svc.Bundle(context.Background())
+		if err != nil {
+			return reportErr(stderr, "bundle", err)
+		}
+		if !strings.HasSuffix(string(b), "\n") {
+			b = append(b, '\n')
+		}
+		if *out == "" {
+			_, err = stdout.Write(b)
+		} else {
+			err = writeFileAtomic(*out, b, 0o644)
+		}
+		if err != nil {
+			return reportErr(stderr, "bundle", err)
+		}
+		return exitOK
+	})
 }
 
 func issuerAuditVerify(args []string, stdout, stderr io.Writer) int {
@@ -436,24 +436,21 @@ func issuerAuditVerify(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "audit verify", err)
-	}
-	defer svc.Close()
-	rep, err := svc.VerifyAudit(context.Background())
-	if err != nil {
-		return reportErr(stderr, "audit verify", err)
-	}
-	if len(rep.Problems) > 0 {
-		fmt.Fprintf(stdout, "audit log BROKEN: %d entries checked, %d problem(s):\n", rep.Entries, len(rep.Problems))
-		for _, p := range rep.Problems {
-			fmt.Fprintf(stdout, "  - %s\n", p)
+	return withIssuer(*dir, "audit verify", stderr, func(svc *issuer.Service) int {
+		rep, err := svc.VerifyAudit(context.Background())
+		if err != nil {
+			return reportErr(stderr, "audit verify", err)
 		}
-		return exitFailed
-	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries, hash chain and signed head verified\n", rep.Entries)
-	return exitOK
+		if len(rep.Problems) > 0 {
+			fmt.Fprintf(stdout, "audit log BROKEN: %d entries checked, %d problem(s):\n", rep.Entries, len(rep.Problems))
+			for _, p := range rep.Problems {
+				fmt.Fprintf(stdout, "  - %s\n", p)
+			}
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "audit log intact: %d entries, hash chain and signed head verified\n", rep.Entries)
+		return exitOK
+	})
 }
 
 func issuerStaffAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -478,17 +475,14 @@ func issuerStaffAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		}
 		password = line
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "staff add", err)
-	}
-	defer svc.Close()
-	st, err := svc.CreateStaff(context.Background(), cliActor(), *username, password, issuer.Role(*role))
-	if err != nil {
-		return reportErr(stderr, "staff add", err)
-	}
-	fmt.Fprintf(stdout, "added %s (%s)\n", st.Username, st.Role)
-	return exitOK
+	return withIssuer(*dir, "staff add", stderr, func(svc *issuer.Service) int {
+		st, err := svc.CreateStaff(context.Background(), cliActor(), *username, password, issuer.Role(*role))
+		if err != nil {
+			return reportErr(stderr, "staff add", err)
+		}
+		fmt.Fprintf(stdout, "added %s (%s)\n", st.Username, st.Role)
+		return exitOK
+	})
 }
 
 func readLine(r io.Reader) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cityid/cityid/issuer"
 	"github.com/cityid/cityid/issuer/paper"
 )
 
@@ -49,34 +50,31 @@ func issuerPrint(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "print", err)
-	}
-	defer svc.Close()
-	pc, err := svc.PrintPaper(context.Background(), cliActor(), pos[0], names)
-	if err != nil {
-		return reportErr(stderr, "print", err)
-	}
-	var buf bytes.Buffer
-	if err := paper.Render(&buf, pc, opts); err != nil {
-		return reportErr(stderr, "print", err)
-	}
-	if *out == "-" {
-		_, err = stdout.Write(buf.Bytes())
-	} else {
-		err = writeFileAtomic(*out, buf.Bytes(), 0o600)
-	}
-	if err != nil {
-		return reportErr(stderr, "print", err)
-	}
-	msg := fmt.Sprintf("printed %s (%s; claims %s; %s, %s)", pc.ID, pc.Type, strings.Join(pc.ClaimNames, ", "), opts.Size, opts.Lang)
-	if *out == "-" {
-		fmt.Fprintln(stderr, msg)
-	} else {
-		fmt.Fprintf(stdout, "%s to %s\n", msg, *out)
-	}
-	return exitOK
+	return withIssuer(*dir, "print", stderr, func(svc *issuer.Service) int {
+		pc, err := svc.PrintPaper(context.Background(), cliActor(), pos[0], names)
+		if err != nil {
+			return reportErr(stderr, "print", err)
+		}
+		var buf bytes.Buffer
+		if err := paper.Render(&buf, pc, opts); err != nil {
+			return reportErr(stderr, "print", err)
+		}
+		if *out == "-" {
+			_, err = stdout.Write(buf.Bytes())
+		} else {
+			err = writeFileAtomic(*out, buf.Bytes(), 0o600)
+		}
+		if err != nil {
+			return reportErr(stderr, "print", err)
+		}
+		msg := fmt.Sprintf("printed %s (%s; claims %s; %s, %s)", pc.ID, pc.Type, strings.Join(pc.ClaimNames, ", "), opts.Size, opts.Lang)
+		if *out == "-" {
+			fmt.Fprintln(stderr, msg)
+		} else {
+			fmt.Fprintf(stdout, "%s to %s\n", msg, *out)
+		}
+		return exitOK
+	})
 }
 
 // parseInterspersed parses flags that may come before and after the

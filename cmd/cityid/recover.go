@@ -25,17 +25,14 @@ func issuerEnrol(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "enrol", err)
-	}
-	defer svc.Close()
-	res, err := svc.Enrol(context.Background(), cliActor(), *name, *ref)
-	if err != nil {
-		return reportErr(stderr, "enrol", err)
-	}
-	fmt.Fprintln(stdout, res.ID)
-	return exitOK
+	return withIssuer(*dir, "enrol", stderr, func(svc *issuer.Service) int {
+		res, err := svc.Enrol(context.Background(), cliActor(), *name, *ref)
+		if err != nil {
+			return reportErr(stderr, "enrol", err)
+		}
+		fmt.Fprintln(stdout, res.ID)
+		return exitOK
+	})
 }
 
 const recoverUsage = "issuer recover --data DIR --resident ID --evidence KIND [--document-kind K] [--paper] [--valid-until DATE] [--json]"
@@ -69,42 +66,39 @@ func issuerRecover(args []string, stdout, stderr io.Writer) int {
 		}
 		req.ValidUntil = &t
 	}
-	svc, err := openIssuer(*dir, stderr)
-	if err != nil {
-		return reportErr(stderr, "recover", err)
-	}
-	defer svc.Close()
-	rcv, err := svc.Recover(context.Background(), cliActor(), req)
-	if err != nil {
-		return reportErr(stderr, "recover", err)
-	}
-	if *asJSON {
-		_ = json.NewEncoder(stdout).Encode(recoveryJSON(rcv))
+	return withIssuer(*dir, "recover", stderr, func(svc *issuer.Service) int {
+		rcv, err := svc.Recover(context.Background(), cliActor(), req)
+		if err != nil {
+			return reportErr(stderr, "recover", err)
+		}
+		if *asJSON {
+			_ = json.NewEncoder(stdout).Encode(recoveryJSON(rcv))
+			return exitOK
+		}
+		for _, o := range rcv.Offers {
+			fmt.Fprintln(stdout, o.URI)
+			fmt.Fprintln(stdout, o.TxCode)
+		}
+		for _, p := range rcv.Paper {
+			fmt.Fprintln(stdout, strings.TrimSpace(string(p.Credential)))
+		}
+		made := "offer(s) for the new wallet"
+		if *paper {
+			made = "paper credential(s)"
+		}
+		fmt.Fprintf(stderr, "recovery %s: revoked %d credential(s), withdrew %d uncollected offer(s), made %d %s\n",
+			rcv.ID, len(rcv.Revoked), len(rcv.Withdrawn), len(rcv.Offers)+len(rcv.Paper), made)
+		for _, id := range rcv.Revoked {
+			fmt.Fprintf(stderr, "revoked %s\n", id)
+		}
+		for _, p := range rcv.Paper {
+			fmt.Fprintf(stderr, "paper %s %s (status index %d)\n", p.Type, p.ID, p.StatusIndex)
+		}
+		for _, t := range rcv.Expired {
+			fmt.Fprintf(stderr, "not replaced: the %s's validity has ended; give --valid-until to re-issue it\n", t)
+		}
 		return exitOK
-	}
-	for _, o := range rcv.Offers {
-		fmt.Fprintln(stdout, o.URI)
-		fmt.Fprintln(stdout, o.TxCode)
-	}
-	for _, p := range rcv.Paper {
-		fmt.Fprintln(stdout, strings.TrimSpace(string(p.Credential)))
-	}
-	made := "offer(s) for the new wallet"
-	if *paper {
-		made = "paper credential(s)"
-	}
-	fmt.Fprintf(stderr, "recovery %s: revoked %d credential(s), withdrew %d uncollected offer(s), made %d %s\n",
-		rcv.ID, len(rcv.Revoked), len(rcv.Withdrawn), len(rcv.Offers)+len(rcv.Paper), made)
-	for _, id := range rcv.Revoked {
-		fmt.Fprintf(stderr, "revoked %s\n", id)
-	}
-	for _, p := range rcv.Paper {
-		fmt.Fprintf(stderr, "paper %s %s (status index %d)\n", p.Type, p.ID, p.StatusIndex)
-	}
-	for _, t := range rcv.Expired {
-		fmt.Fprintf(stderr, "not replaced: the %s's validity has ended; give --valid-until to re-issue it\n", t)
-	}
-	return exitOK
+	})
 }
 
 func kinds(cs []issuer.Choice) string {
