@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -15,7 +14,6 @@ import (
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server/servertest"
 	"github.com/cityid/cityid/schemas"
 )
 
@@ -25,19 +23,11 @@ import (
 // and presenting it, then `cityid verify` reporting the evidence in its JSON
 // and `cityid kiosk` saying who vouched for the resident.
 func TestAttestedOfferQRThenVerifyAndKiosk(t *testing.T) {
-	t.Setenv("CITYID_ISSUER_PASSPHRASE", "attested-test-passphrase")
-	dir := filepath.Join(t.TempDir(), "data")
-	svc, srv := servertest.Start(t, servertest.Options{Dir: dir, Passphrase: "attested-test-passphrase"})
-	if err := os.WriteFile(filepath.Join(dir, publicURLFile), []byte(srv.URL+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	svc, srv, dir := serveForCLI(t, "attested-test-passphrase")
 	cli := func(wantCode int, stdin string, args ...string) string {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(args, strings.NewReader(stdin), &stdout, &stderr); code != wantCode {
-			t.Fatalf("cityid %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, wantCode, stdout.String(), stderr.String())
-		}
-		return stdout.String()
+		stdout, _ := runCLI(t, wantCode, stdin, args...)
+		return stdout
 	}
 	tmp := t.TempDir()
 	claims := filepath.Join(tmp, "claims.json")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -10,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/cityid/cityid/issuer/server/servertest"
 
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/issuer"
@@ -23,21 +20,12 @@ import (
 // OpenID4VCI on loopback, bound to its own key; `cityid verify --trust` with
 // the published bundle accepts it, and refuses it after `cityid issuer revoke`.
 func TestReceiveOverOpenID4VCIThenVerify(t *testing.T) {
-	t.Setenv("CITYID_ISSUER_PASSPHRASE", "receive-test-passphrase")
-	dir := filepath.Join(t.TempDir(), "data")
-	svc, srv := servertest.Start(t, servertest.Options{Dir: dir, Passphrase: "receive-test-passphrase"})
+	svc, srv, dir := serveForCLI(t, "receive-test-passphrase")
 	url := srv.URL
-	if err := os.WriteFile(filepath.Join(dir, publicURLFile), []byte(url+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
 	cli := func(wantCode int, args ...string) string {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(args, nil, &stdout, &stderr); code != wantCode {
-			t.Fatalf("cityid %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, wantCode, stdout.String(), stderr.String())
-		}
-		return stdout.String()
+		stdout, _ := runCLI(t, wantCode, "", args...)
+		return stdout
 	}
 	tmp := t.TempDir()
 	claims := filepath.Join(tmp, "claims.json")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/cityid/cityid/credential/oid4vci"
 	"github.com/cityid/cityid/issuer"
-	"github.com/cityid/cityid/issuer/server/servertest"
 )
 
 // TestRecoverLostPhoneEndToEnd is issue #6's counter recovery through the
@@ -26,19 +24,11 @@ import (
 // publishes, the verifier refuses the old credential as revoked and accepts
 // the new one, which keeps the old one's validity.
 func TestRecoverLostPhoneEndToEnd(t *testing.T) {
-	t.Setenv("CITYID_ISSUER_PASSPHRASE", "recover-test-passphrase")
-	dir := filepath.Join(t.TempDir(), "data")
-	svc, srv := servertest.Start(t, servertest.Options{Dir: dir, Passphrase: "recover-test-passphrase"})
-	if err := os.WriteFile(filepath.Join(dir, publicURLFile), []byte(srv.URL+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	svc, srv, dir := serveForCLI(t, "recover-test-passphrase")
 	cli := func(wantCode int, args ...string) string {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(args, nil, &stdout, &stderr); code != wantCode {
-			t.Fatalf("cityid %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, wantCode, stdout.String(), stderr.String())
-		}
-		return stdout.String()
+		stdout, _ := runCLI(t, wantCode, "", args...)
+		return stdout
 	}
 	tmp := t.TempDir()
 	write := func(name string, data []byte) string {

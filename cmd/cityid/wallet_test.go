@@ -35,11 +35,8 @@ func TestWalletReceivePresentVerify(t *testing.T) {
 
 	cli := func(wantCode int, args ...string) string {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(args, strings.NewReader(""), &stdout, &stderr); code != wantCode {
-			t.Fatalf("cityid %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, wantCode, stdout.String(), stderr.String())
-		}
-		return stdout.String() + stderr.String()
+		stdout, stderr := runCLI(t, wantCode, "", args...)
+		return stdout + stderr
 	}
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, "wallet")
