@@ -3,11 +3,9 @@ package wallet
 import (
 	"cmp"
 	"fmt"
-	"time"
 
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/status"
-	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/verifier"
 )
 
@@ -49,12 +47,7 @@ func (w *Wallet) checkPaper(data []byte, hints qrHints) (*form, error) {
 		return nil, reject(err.Error())
 	}
 	lists := w.paperStatusLists(hints)
-	now := w.opts.Clock()
-	if from, ok := p.Credential["validFrom"].(string); ok {
-		if t, err := time.Parse(time.RFC3339, from); err == nil && t.After(now) && t.Sub(now) <= receiveSkew {
-			now = t
-		}
-	}
+	now := w.receiveTime(p.Credential)
 	v, err := compact.Verify(text, keys, compact.VerifyOptions{Now: now, StatusLists: lists})
 	if err != nil {
 		return nil, reject(string(qrReason(err)), verifier.Failure{Check: "proof", Reason: qrReason(err), Message: err.Error()})
@@ -62,19 +55,7 @@ func (w *Wallet) checkPaper(data []byte, hints qrHints) (*form, error) {
 	if !v.Paper {
 		return nil, reject("it is not a paper credential's code")
 	}
-	subject, _ := v.Credential["credentialSubject"].(map[string]any)
-	out := &form{format: FormatPaper, text: text, issuer: v.Issuer, typ: v.Type, claims: map[string]any{}}
-	for k, val := range subject {
-		if k != "id" {
-			out.claims[k] = val
-		}
-	}
-	if ev, err := schemas.ParseEvidence(v.Credential["evidence"]); err == nil {
-		out.evidence = ev
-	}
-	out.issuedAt = rfc3339(v.Credential["validFrom"])
-	out.validUntil = rfc3339(v.Credential["validUntil"])
-	return out, nil
+	return compactForm(FormatPaper, text, v), nil
 }
 
 // paperStatusLists resolves a paper credential's status list references

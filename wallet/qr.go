@@ -113,13 +113,7 @@ func (w *Wallet) checkQR(data []byte, wantType string, hints qrHints) (*form, er
 	if err != nil {
 		return nil, reject(err.Error())
 	}
-	// Tolerate the issuer's clock being a little ahead, as for other forms.
-	now := w.opts.Clock()
-	if from, ok := p.Credential["validFrom"].(string); ok {
-		if t, err := time.Parse(time.RFC3339, from); err == nil && t.After(now) && t.Sub(now) <= receiveSkew {
-			now = t
-		}
-	}
+	now := w.receiveTime(p.Credential)
 	pres, err := compact.Present(text, p.Claims, w.holder, compact.PresentOptions{Time: now})
 	if err != nil {
 		return nil, reject("the wallet cannot present it: " + err.Error())
@@ -132,7 +126,14 @@ func (w *Wallet) checkQR(data []byte, wantType string, hints qrHints) (*form, er
 	if id, ok := subject["id"].(string); ok && id != w.did {
 		return nil, reject(fmt.Sprintf("it was issued to %s, not to this wallet (%s)", id, w.did))
 	}
-	out := &form{format: FormatQR, text: text, issuer: v.Issuer, typ: v.Type, claims: map[string]any{}}
+	return compactForm(FormatQR, text, v), nil
+}
+
+// compactForm is the verified compact credential v (a QR form or a paper
+// credential's code) as the wallet keeps it.
+func compactForm(f Format, text string, v *compact.Verified) *form {
+	subject, _ := v.Credential["credentialSubject"].(map[string]any)
+	out := &form{format: f, text: text, issuer: v.Issuer, typ: v.Type, claims: map[string]any{}}
 	for k, val := range subject {
 		if k != "id" {
 			out.claims[k] = val
@@ -143,7 +144,20 @@ func (w *Wallet) checkQR(data []byte, wantType string, hints qrHints) (*form, er
 	}
 	out.issuedAt = rfc3339(v.Credential["validFrom"])
 	out.validUntil = rfc3339(v.Credential["validUntil"])
-	return out, nil
+	return out
+}
+
+// receiveTime is the time a compact credential is checked at: now, or its
+// validFrom when the issuer's clock is a little ahead (receiveSkew), as for
+// the other forms.
+func (w *Wallet) receiveTime(credential map[string]any) time.Time {
+	now := w.opts.Clock()
+	if from, ok := credential["validFrom"].(string); ok {
+		if t, err := time.Parse(time.RFC3339, from); err == nil && t.After(now) && t.Sub(now) <= receiveSkew {
+			return t
+		}
+	}
+	return now
 }
 
 // findIssuer finds the did:key issuer whose key has the compact key id.
