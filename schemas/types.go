@@ -275,3 +275,37 @@ func cloneClaims(cs []Claim) []Claim {
 	}
 	return out
 }
+
+// Held is one member of a credential's claims (or of an object claim) with
+// its definition in the schema; Def is nil for a member the schema does not
+// name.
+type Held struct {
+	Name  string
+	Value any
+	Def   *Claim
+}
+
+// Order lists the members of held in the order of defs (a Type's Claims, or
+// an object Claim's Fields), then the members defs does not name, sorted by
+// name: the order in which user interfaces show claims.
+func Order(defs []Claim, held map[string]any) []Held {
+	out := make([]Held, 0, len(held))
+	named := make(map[string]bool, len(defs))
+	for i := range defs {
+		if v, ok := held[defs[i].Name]; ok {
+			out = append(out, Held{Name: defs[i].Name, Value: v, Def: &defs[i]})
+			named[defs[i].Name] = true
+		}
+	}
+	var rest []string
+	for k := range held {
+		if !named[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, Held{Name: k, Value: held[k]})
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,23 @@ func TestTypesAreCopies(t *testing.T) {
 	}
 	if _, ok := Schema("nope"); ok {
 		t.Error("Schema(nope) reported ok")
+	}
+}
+
+func TestOrder(t *testing.T) {
+	typ, _ := Lookup(ResidencyCredential)
+	held := map[string]any{"zeta": 1, "shelterName": "X", "residentOf": "Springfield", "alpha": 2}
+	var got []string
+	for _, h := range Order(typ.Claims, held) {
+		if (h.Def != nil) != (h.Name == "residentOf" || h.Name == "shelterName") || h.Value != held[h.Name] {
+			t.Errorf("%s: definition %v, value %v", h.Name, h.Def, h.Value)
+		}
+		got = append(got, h.Name)
+	}
+	if strings.Join(got, " ") != "residentOf shelterName alpha zeta" {
+		t.Fatalf("order %v: schema order first, then the others sorted", got)
+	}
+	if len(Order(nil, nil)) != 0 {
+		t.Fatal("nothing held, nothing listed")
 	}
 }

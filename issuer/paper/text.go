@@ -2,7 +2,6 @@ package paper
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -106,27 +105,14 @@ type line struct {
 // claimLines labels and formats the claims in the schema's order; claims
 // the schema does not know follow, sorted.
 func (w *words) claimLines(typeName string, claims map[string]any) []line {
+	t, _ := schemas.LookupIn(typeName, w.tag)
 	var out []line
-	done := map[string]bool{}
-	if t, ok := schemas.LookupIn(typeName, w.tag); ok {
-		for _, c := range t.Claims {
-			v, ok := claims[c.Name]
-			if !ok {
-				continue
-			}
-			done[c.Name] = true
-			out = append(out, line{c.Title, w.claimValue(c, v)})
+	for _, h := range schemas.Order(t.Claims, claims) {
+		if h.Def == nil {
+			out = append(out, line{h.Name, w.value(h.Value, nil)})
+			continue
 		}
-	}
-	var rest []string
-	for k := range claims {
-		if !done[k] {
-			rest = append(rest, k)
-		}
-	}
-	sort.Strings(rest)
-	for _, k := range rest {
-		out = append(out, line{k, w.value(claims[k], nil)})
+		out = append(out, line{h.Def.Title, w.claimValue(*h.Def, h.Value)})
 	}
 	return out
 }
@@ -170,22 +156,12 @@ func (w *words) value(v any, fields []schemas.Claim) string {
 		return strings.Join(parts, ", ")
 	case map[string]any:
 		var parts []string
-		done := map[string]bool{}
-		for _, f := range fields {
-			if fv, ok := x[f.Name]; ok {
-				parts = append(parts, w.claimValue(f, fv))
-				done[f.Name] = true
+		for _, h := range schemas.Order(fields, x) {
+			if h.Def == nil {
+				parts = append(parts, w.value(h.Value, nil))
+			} else {
+				parts = append(parts, w.claimValue(*h.Def, h.Value))
 			}
-		}
-		var rest []string
-		for k := range x {
-			if !done[k] {
-				rest = append(rest, k)
-			}
-		}
-		sort.Strings(rest)
-		for _, k := range rest {
-			parts = append(parts, w.value(x[k], nil))
 		}
 		return strings.Join(parts, ", ")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -248,30 +247,18 @@ func passReason(res *verifier.Result) string {
 // labelClaims orders and labels claims by the type's schema; claims the
 // schema does not name follow, sorted.
 func labelClaims(typeName string, claims map[string]any) []Claim {
+	t, _ := schemas.Lookup(typeName)
 	var out []Claim
-	done := map[string]bool{}
-	if t, ok := schemas.Lookup(typeName); ok {
-		for _, c := range t.Claims {
-			v, ok := claims[c.Name]
-			if !ok {
-				continue
-			}
-			done[c.Name] = true
-			if str, ok := v.(string); ok && c.ValueTitles[str] != "" {
-				v = c.ValueTitles[str] // "No fixed address", not "noFixedAddress"
-			}
-			out = append(out, Claim{Name: c.Name, Label: c.Title, Value: formatValue(v, c.Fields)})
+	for _, h := range schemas.Order(t.Claims, claims) {
+		if h.Def == nil {
+			out = append(out, Claim{Name: clean(h.Name), Label: clean(h.Name), Value: formatValue(h.Value, nil)})
+			continue
 		}
-	}
-	var rest []string
-	for name := range claims {
-		if !done[name] {
-			rest = append(rest, name)
+		v := h.Value
+		if str, ok := v.(string); ok && h.Def.ValueTitles[str] != "" {
+			v = h.Def.ValueTitles[str] // "No fixed address", not "noFixedAddress"
 		}
-	}
-	sort.Strings(rest)
-	for _, name := range rest {
-		out = append(out, Claim{Name: clean(name), Label: clean(name), Value: formatValue(claims[name], nil)})
+		out = append(out, Claim{Name: h.Name, Label: h.Def.Title, Value: formatValue(v, h.Def.Fields)})
 	}
 	return out
 }
@@ -306,22 +293,12 @@ func format(v any, fields []schemas.Claim, depth int) string {
 		return strings.Join(parts, ", ")
 	case map[string]any:
 		var parts []string
-		done := map[string]bool{}
-		for _, f := range fields {
-			if fv, ok := x[f.Name]; ok {
-				parts = append(parts, format(fv, f.Fields, depth+1))
-				done[f.Name] = true
+		for _, h := range schemas.Order(fields, x) {
+			if h.Def == nil {
+				parts = append(parts, h.Name+": "+format(h.Value, nil, depth+1))
+			} else {
+				parts = append(parts, format(h.Value, h.Def.Fields, depth+1))
 			}
-		}
-		var rest []string
-		for name := range x {
-			if !done[name] {
-				rest = append(rest, name)
-			}
-		}
-		sort.Strings(rest)
-		for _, name := range rest {
-			parts = append(parts, name+": "+format(x[name], nil, depth+1))
 		}
 		return strings.Join(parts, ", ")
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"embed"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -112,27 +111,18 @@ func fieldLabel(typeName, claim, field string) string {
 // claimNames returns the credential's claims in schema order, then any
 // others sorted by name.
 func claimNames(c wallet.Credential) []string {
-	var names []string
-	seen := map[string]bool{}
-	if t, ok := schemas.Lookup(c.Type); ok {
-		for _, cl := range t.Claims {
-			if _, held := c.Claims[cl.Name]; held {
-				names = append(names, cl.Name)
-				seen[cl.Name] = true
-			}
-		}
-	}
-	var rest []string
-	for n := range c.Claims {
-		if !seen[n] {
-			rest = append(rest, n)
-		}
-	}
-	sort.Strings(rest)
-	return append(names, rest...)
+	t, _ := schemas.Lookup(c.Type)
+	return names(schemas.Order(t.Claims, c.Claims))
 }
 
-// claimValue renders a claim value in words.
+func names(held []schemas.Held) []string {
+	out := make([]string, len(held))
+	for i, h := range held {
+		out[i] = h.Name
+	}
+	return out
+}
+
 // valueOf shows the value of claim (a path such as "address.unit") of a
 // credential of type typeName: an enumerated value by its title in the
 // screens' language ("No fixed address"), anything else as claimValue.
@@ -143,6 +133,7 @@ func valueOf(typeName, claim string, v any) string {
 	return claimValue(v)
 }
 
+// claimValue renders a claim value in words.
 func claimValue(v any) string {
 	switch v := v.(type) {
 	case bool:

@@ -195,27 +195,15 @@ func (u *UI) ShowDetail(id string) {
 // fieldNames lists the members of an object claim in the schema's order,
 // then any others sorted by name.
 func fieldNames(typeName, claim string, obj map[string]any) []string {
-	var keys []string
+	var fields []schemas.Claim
 	if t, ok := schemas.Lookup(typeName); ok {
 		for _, c := range t.Claims {
-			if c.Name != claim {
-				continue
-			}
-			for _, f := range c.Fields {
-				if _, held := obj[f.Name]; held {
-					keys = append(keys, f.Name)
-				}
+			if c.Name == claim {
+				fields = c.Fields
 			}
 		}
 	}
-	var rest []string
-	for k := range obj {
-		if !slices.Contains(keys, k) {
-			rest = append(rest, k)
-		}
-	}
-	slices.Sort(rest)
-	return append(keys, rest...)
+	return names(schemas.Order(fields, obj))
 }
 
 // ShowPicker shows a checkbox per claim, the optional challenge of the
