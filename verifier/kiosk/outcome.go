@@ -244,6 +244,19 @@ func passReason(res *verifier.Result) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + ", " + parts[len(parts)-1] + "."
 }
 
+// What names what was scanned, for the line under the verdict: the
+// credential's title and its issuer ("Residency from City of Springfield"),
+// either of them, or "" when neither is known.
+func (o Outcome) What() string {
+	switch {
+	case o.TypeTitle != "" && o.Issuer != "":
+		return o.TypeTitle + " from " + o.Issuer
+	case o.Issuer != "":
+		return "from " + o.Issuer
+	}
+	return o.TypeTitle
+}
+
 // labelClaims orders and labels claims by the type's schema; claims the
 // schema does not name follow, sorted.
 func labelClaims(typeName string, claims map[string]any) []Claim {

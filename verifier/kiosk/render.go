@@ -127,8 +127,7 @@ func render(w io.Writer, o Outcome, width int, color bool) error {
 			line("  %s", l)
 		}
 	}
-	what := strings.TrimSpace(strings.Join(nonEmpty(o.TypeTitle, from(o.Issuer)), " "))
-	if what != "" {
+	if what := o.What(); what != "" {
 		line("  %s", what)
 	}
 	line("")
@@ -269,23 +268,6 @@ func labelWidth(cs []Claim) int {
 		w = max(w, utf8.RuneCountInString(c.Label))
 	}
 	return w
-}
-
-func nonEmpty(s ...string) []string {
-	var out []string
-	for _, x := range s {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func from(issuer string) string {
-	if issuer == "" {
-		return ""
-	}
-	return "from " + issuer
 }
 
 // age renders how old something is, in days or hours.

@@ -186,7 +186,7 @@ func (u *UI) Show(o kiosk.Outcome) {
 		u.banner.FillColor, u.icon.Resource = colorRefused, iconRefused
 	}
 	u.headline.Text = o.Headline
-	u.subtitle.Text = strings.Join(nonEmpty(o.TypeTitle, from(o.Issuer)), " ")
+	u.subtitle.Text = o.What()
 	if u.subtitle.Text == "" {
 		u.subtitle.Text = "Not a credential this kiosk can accept"
 	}
@@ -326,21 +326,4 @@ func note(o kiosk.Outcome) string {
 		parts = append(parts, "Checked at "+o.CheckedAt.Format("15:04:05")+".")
 	}
 	return strings.Join(parts, " ")
-}
-
-func nonEmpty(s ...string) []string {
-	var out []string
-	for _, x := range s {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func from(issuer string) string {
-	if issuer == "" {
-		return ""
-	}
-	return "from " + issuer
 }
