@@ -94,16 +94,18 @@ func newTestIssuer(t testing.TB) *testIssuer {
 	return &testIssuer{signer: priv, did: d, vm: vm}
 }
 
-// ldp returns a W3C credential of typ issued to holder at now, valid a year.
-func (ti *testIssuer) ldp(t testing.TB, holder, typ string, claims map[string]any, now time.Time) []byte {
-	t.Helper()
-	subject := map[string]any{"id": holder}
+// vc is the unsigned credential of typ from ti to holder (none when
+// holder is empty, as on paper) at now, valid a year, with the test status.
+func (ti *testIssuer) vc(holder, typ string, claims map[string]any, now time.Time) map[string]any {
+	subject := map[string]any{}
+	if holder != "" {
+		subject["id"] = holder
+	}
 	for k, v := range claims {
 		subject[k] = v
 	}
-	doc := map[string]any{
+	return map[string]any{
 		"@context":          []any{schemas.CredentialsV2URL, schemas.CityContextURL},
-		"id":                "urn:uuid:6f1c0a52-2a43-4bb0-9d0e-3f0b1e2a7c11",
 		"type":              []any{"VerifiableCredential", typ},
 		"issuer":            ti.did,
 		"validFrom":         now.UTC().Format(time.RFC3339),
@@ -111,6 +113,13 @@ func (ti *testIssuer) ldp(t testing.TB, holder, typ string, claims map[string]an
 		"credentialSubject": subject,
 		"credentialStatus":  testStatus(),
 	}
+}
+
+// ldp returns a W3C credential of typ issued to holder at now, valid a year.
+func (ti *testIssuer) ldp(t testing.TB, holder, typ string, claims map[string]any, now time.Time) []byte {
+	t.Helper()
+	doc := ti.vc(holder, typ, claims, now)
+	doc["id"] = "urn:uuid:6f1c0a52-2a43-4bb0-9d0e-3f0b1e2a7c11"
 	signed, err := dataintegrity.Sign(doc, ti.signer, dataintegrity.SignOptions{
 		Cryptosuite: dataintegrity.EdDSARDFC2022, VerificationMethod: ti.vm, Created: now,
 	})
@@ -158,20 +167,7 @@ func (ti *testIssuer) qr(t testing.TB, holder crypto.PublicKey, typ string, clai
 	if err != nil {
 		t.Fatal(err)
 	}
-	subject := map[string]any{"id": holderDID}
-	for k, v := range claims {
-		subject[k] = v
-	}
-	vc := map[string]any{
-		"@context":          []any{schemas.CredentialsV2URL, schemas.CityContextURL},
-		"type":              []any{"VerifiableCredential", typ},
-		"issuer":            ti.did,
-		"validFrom":         now.UTC().Format(time.RFC3339),
-		"validUntil":        now.AddDate(1, 0, 0).UTC().Format(time.RFC3339),
-		"credentialSubject": subject,
-		"credentialStatus":  testStatus(),
-	}
-	text, err := compact.Issue(vc, ti.signer, compact.IssueOptions{KeyID: ti.vm, HolderKey: holder})
+	text, err := compact.Issue(ti.vc(holderDID, typ, claims, now), ti.signer, compact.IssueOptions{KeyID: ti.vm, HolderKey: holder})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,23 +10,13 @@ import (
 
 	"github.com/cityid/cityid/credential/compact"
 	"github.com/cityid/cityid/credential/trust"
-	"github.com/cityid/cityid/schemas"
 	"github.com/cityid/cityid/wallet"
 )
 
 // paper returns a paper credential of typ from ti, valid a year from now.
 func (ti *testIssuer) paper(t testing.TB, typ string, claims map[string]any, now time.Time) []byte {
 	t.Helper()
-	vc := map[string]any{
-		"@context":          []any{schemas.CredentialsV2URL, schemas.CityContextURL},
-		"type":              []any{"VerifiableCredential", typ},
-		"issuer":            ti.did,
-		"validFrom":         now.UTC().Format(time.RFC3339),
-		"validUntil":        now.AddDate(1, 0, 0).UTC().Format(time.RFC3339),
-		"credentialSubject": claims,
-		"credentialStatus":  testStatus(),
-	}
-	text, err := compact.IssuePaper(vc, ti.signer, compact.IssueOptions{KeyID: ti.vm})
+	text, err := compact.IssuePaper(ti.vc("", typ, claims, now), ti.signer, compact.IssueOptions{KeyID: ti.vm})
 	if err != nil {
 		t.Fatal(err)
 	}
